@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine with only the .NET SDK lacks. Safe to run twice: it asks apt only
+# for packages that are missing. Usage: scripts/ensure-deps.sh [test]
+#   (no argument)  what the worker, dashboard and CLI need at run time
+#   test           also what the test suite needs (headless Chromium for browser tests, …)
+set -euo pipefail
+
+# libgtk-3-0: OpenCvSharp's linux-x64 native library (libOpenCvSharpExtern.so) links against GTK 3.
+runtime_packages=(libgtk-3-0)
+test_packages=()
+
+wanted=("${runtime_packages[@]}")
+if [[ "${1:-}" == "test" ]]; then
+  wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "ensure-deps: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "ensure-deps: the .NET 10 SDK is required (dotnet not on PATH)" >&2
+  exit 1
+fi
