@@ -6,6 +6,11 @@ using ThermoHand.Cli.Commands;
 var commands = new CommandTable(
 [
     new Mlx90640ComputeCommand(),
+    new AnalyzeCommand(),
+    new RecordingInfoCommand(),
+    new ImportBenchCommand(),
+    new ExportCsvCommand(),
+    new SimulateCommand(),
 ]);
 
 return commands.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,338 @@
+using OpenCvSharp;
+
+namespace ThermoHand.Analysis.Regions;
+
+/// <summary>
+/// Separates the hand from the room in one 32x24 frame: fills invalid pixels, splits background from skin (Otsu),
+/// cuts out hot objects, upsamples bicubically and keeps the largest hand-shaped warm component with its holes
+/// filled. Reuses its buffers between frames (one segmenter per tracker; not thread-safe).
+/// </summary>
+public sealed class HandSegmenter : IDisposable
+{
+    // Physical range of the MLX90640 (−40…300 °C, datasheet); anything outside is a read or conversion error.
+    private const float LowestPlausibleCelsius = -40f;
+    private const float HighestPlausibleCelsius = 300f;
+
+    private readonly RegionTrackerOptions options;
+    private readonly int scale;
+    private readonly Mat native = new(ThermalFrame.Rows, ThermalFrame.Columns, MatType.CV_32FC1);
+    private readonly Mat upsampled = new();
+    private readonly Mat warm = new();
+    private readonly Mat hot = new();
+    private readonly Mat handMask;
+    private readonly Mat distance = new();
+    private readonly Mat hotMarginKernel;
+    private readonly float[] filled = new float[ThermalFrame.PixelCount];
+    private readonly bool[] invalid = new bool[ThermalFrame.PixelCount];
+    private readonly float[] sorted = new float[ThermalFrame.PixelCount];
+    private readonly float[] distanceBuffer;
+
+    public HandSegmenter(RegionTrackerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options;
+        scale = options.UpsampleFactor;
+        handMask = new Mat(ThermalFrame.Rows * scale, ThermalFrame.Columns * scale, MatType.CV_8UC1);
+        distanceBuffer = new float[ThermalFrame.PixelCount * scale * scale];
+        var margin = (int)Math.Ceiling(options.HotObjectMarginPixels * scale);
+        hotMarginKernel = Cv2.GetStructuringElement(MorphShapes.Ellipse, new Size((2 * margin) + 1, (2 * margin) + 1));
+    }
+
+    public HandSegmentation Segment(float[] temperaturesCelsius)
+    {
+        ArgumentNullException.ThrowIfNull(temperaturesCelsius);
+        if (temperaturesCelsius.Length != ThermalFrame.PixelCount)
+        {
+            throw new ArgumentException($"A frame has {ThermalFrame.PixelCount} pixels, not {temperaturesCelsius.Length}.", nameof(temperaturesCelsius));
+        }
+
+        var flags = new List<string>();
+        var validCount = FillInvalidPixels(temperaturesCelsius);
+        if (validCount < ThermalFrame.PixelCount)
+        {
+            flags.Add(RegionFlags.InvalidPixels);
+        }
+
+        // Half the frame missing, or a perfectly flat frame (the sensor's all-zero first frame), is not a picture
+        // of anything: say so rather than report "no hand".
+        var (lowest, highest) = RangeOfValid();
+        if (validCount < ThermalFrame.PixelCount / 2 || highest - lowest < 0.01f)
+        {
+            flags.Add(RegionFlags.InvalidFrame);
+            return NotFound(flags, double.NaN, double.NaN);
+        }
+
+        var hotCount = 0;
+        var count = 0;
+        for (var i = 0; i < ThermalFrame.PixelCount; i++)
+        {
+            if (filled[i] > options.HotObjectCelsius)
+            {
+                hotCount++;
+            }
+            else
+            {
+                sorted[count++] = filled[i];
+            }
+        }
+
+        if (hotCount > 0)
+        {
+            flags.Add(RegionFlags.HotObject);
+        }
+
+        if (count < 4)
+        {
+            return NotFound(flags, double.NaN, double.NaN);
+        }
+
+        Array.Sort(sorted, 0, count);
+        var split = OtsuSplit(sorted.AsSpan(0, count));
+        var background = Median(sorted.AsSpan(0, split));
+        var skin = Median(sorted.AsSpan(split, count - split));
+        if (skin - background < options.MinimumHandContrastCelsius)
+        {
+            return NotFound(flags, background, skin);
+        }
+
+        var threshold = background + (options.MaskFraction * (skin - background));
+        native.SetArray(filled);
+        Cv2.Resize(native, upsampled, new Size(ThermalFrame.Columns * scale, ThermalFrame.Rows * scale), 0, 0, InterpolationFlags.Cubic);
+        Cv2.InRange(upsampled, new Scalar(threshold), new Scalar(1e6), warm);
+        if (hotCount > 0)
+        {
+            // Cut the hot object with a margin: its partial-volume rim has skin-like temperatures.
+            Cv2.InRange(upsampled, new Scalar(options.HotObjectCelsius), new Scalar(1e6), hot);
+            Cv2.Dilate(hot, hot, hotMarginKernel);
+            warm.SetTo(Scalar.All(0), hot);
+        }
+
+        Cv2.FindContours(warm, out Point[][] contours, out _, RetrievalModes.External, ContourApproximationModes.ApproxNone);
+        var chosen = ChooseHand(contours, flags);
+        if (chosen < 0)
+        {
+            return NotFound(flags, background, skin);
+        }
+
+        // Drawing the outer outline filled keeps the largest component and fills its holes in one step.
+        handMask.SetTo(Scalar.All(0));
+        Cv2.DrawContours(handMask, contours, chosen, Scalar.All(255), thickness: -1);
+        Cv2.DistanceTransform(handMask, distance, DistanceTypes.L2, DistanceTransformMasks.Mask5);
+        distance.AsSpan<float>().CopyTo(distanceBuffer);
+        Cv2.MinMaxLoc(distance, out _, out var deepest, out _, out var deepestAt);
+        var palmCentre = new PixelPoint(((deepestAt.X + 0.5) / scale) - 0.5, ((deepestAt.Y + 0.5) / scale) - 0.5);
+        return new HandSegmentation(
+            true, flags, filled, invalid, background, skin, contours[chosen], distanceBuffer, scale, palmCentre, deepest / scale);
+    }
+
+    public void Dispose()
+    {
+        native.Dispose();
+        upsampled.Dispose();
+        warm.Dispose();
+        hot.Dispose();
+        handMask.Dispose();
+        distance.Dispose();
+        hotMarginKernel.Dispose();
+    }
+
+    /// <summary>
+    /// Index of the split (first index of the upper class) that maximises the between-class variance of the
+    /// sorted values (Otsu's criterion on the exact values, no histogram binning: there are only 768).
+    /// </summary>
+    internal static int OtsuSplit(ReadOnlySpan<float> ascending)
+    {
+        var n = ascending.Length;
+        double total = 0;
+        foreach (var value in ascending)
+        {
+            total += value;
+        }
+
+        double lowerSum = 0;
+        var best = 1;
+        var bestScore = double.NegativeInfinity;
+        for (var k = 1; k < n; k++)
+        {
+            lowerSum += ascending[k - 1];
+            if (ascending[k] == ascending[k - 1])
+            {
+                continue; // a split must fall between different values
+            }
+
+            var lowerMean = lowerSum / k;
+            var upperMean = (total - lowerSum) / (n - k);
+            var score = (double)k * (n - k) * (upperMean - lowerMean) * (upperMean - lowerMean);
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = k;
+            }
+        }
+
+        return best;
+    }
+
+    private static double Median(ReadOnlySpan<float> ascending) => ascending.Length % 2 == 1
+        ? ascending[ascending.Length / 2]
+        : (ascending[(ascending.Length / 2) - 1] + ascending[ascending.Length / 2]) / 2.0;
+
+    private HandSegmentation NotFound(List<string> flags, double background, double skin) =>
+        new(false, flags, filled, invalid, background, skin, [], distanceBuffer, scale, default, 0);
+
+    /// <summary>Copies the frame, marking and filling invalid pixels with the mean of their valid neighbours.</summary>
+    private int FillInvalidPixels(float[] input)
+    {
+        var validCount = 0;
+        double validSum = 0;
+        for (var i = 0; i < ThermalFrame.PixelCount; i++)
+        {
+            var value = input[i];
+            var bad = !float.IsFinite(value) || value < LowestPlausibleCelsius || value > HighestPlausibleCelsius;
+            invalid[i] = bad;
+            filled[i] = value;
+            if (!bad)
+            {
+                validCount++;
+                validSum += value;
+            }
+        }
+
+        if (validCount == ThermalFrame.PixelCount)
+        {
+            return validCount;
+        }
+
+        var fallback = validCount > 0 ? (float)(validSum / validCount) : 0f;
+        for (var row = 0; row < ThermalFrame.Rows; row++)
+        {
+            for (var column = 0; column < ThermalFrame.Columns; column++)
+            {
+                var index = (row * ThermalFrame.Columns) + column;
+                if (!invalid[index])
+                {
+                    continue;
+                }
+
+                double sum = 0;
+                var n = 0;
+                for (var dr = -1; dr <= 1; dr++)
+                {
+                    for (var dc = -1; dc <= 1; dc++)
+                    {
+                        var r = row + dr;
+                        var c = column + dc;
+                        if (r < 0 || c < 0 || r >= ThermalFrame.Rows || c >= ThermalFrame.Columns)
+                        {
+                            continue;
+                        }
+
+                        var neighbour = (r * ThermalFrame.Columns) + c;
+                        if (!invalid[neighbour])
+                        {
+                            sum += input[neighbour];
+                            n++;
+                        }
+                    }
+                }
+
+                filled[index] = n > 0 ? (float)(sum / n) : fallback;
+            }
+        }
+
+        return validCount;
+    }
+
+    private (float Lowest, float Highest) RangeOfValid()
+    {
+        var lowest = float.PositiveInfinity;
+        var highest = float.NegativeInfinity;
+        for (var i = 0; i < ThermalFrame.PixelCount; i++)
+        {
+            if (!invalid[i])
+            {
+                lowest = Math.Min(lowest, filled[i]);
+                highest = Math.Max(highest, filled[i]);
+            }
+        }
+
+        return float.IsInfinity(lowest) ? (0, 0) : (lowest, highest);
+    }
+
+    /// <summary>
+    /// The largest warm component that is hand-shaped: big enough, and either entering from the image edge (the
+    /// forearm) or not blob-like (fingers make the outline concave or elongated). A compact warm blob away from the
+    /// edges — a mug, a phone — is not a hand.
+    /// </summary>
+    private int ChooseHand(Point[][] contours, List<string> flags)
+    {
+        var s2 = (double)scale * scale;
+        var chosen = -1;
+        var chosenArea = 0.0;
+        var rejectedObject = false;
+        for (var i = 0; i < contours.Length; i++)
+        {
+            var area = Cv2.ContourArea(contours[i]) / s2;
+            if (area < 2)
+            {
+                continue; // noise speck
+            }
+
+            var handShaped = area >= options.MinimumHandAreaPixels && (TouchesImageEdge(contours[i]) || !IsCompactBlob(contours[i]));
+            if (!handShaped)
+            {
+                rejectedObject = true;
+                continue;
+            }
+
+            if (area > chosenArea)
+            {
+                if (chosen >= 0)
+                {
+                    rejectedObject = true;
+                }
+
+                chosen = i;
+                chosenArea = area;
+            }
+            else
+            {
+                rejectedObject = true;
+            }
+        }
+
+        if (rejectedObject)
+        {
+            flags.Add(RegionFlags.WarmObject);
+        }
+
+        return chosen;
+    }
+
+    private bool TouchesImageEdge(Point[] contour)
+    {
+        var lastColumn = (ThermalFrame.Columns * scale) - 1;
+        var lastRow = (ThermalFrame.Rows * scale) - 1;
+        foreach (var p in contour)
+        {
+            if (p.X <= 0 || p.Y <= 0 || p.X >= lastColumn || p.Y >= lastRow)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCompactBlob(Point[] contour)
+    {
+        var area = Cv2.ContourArea(contour);
+        var hullArea = Cv2.ContourArea(Cv2.ConvexHull(contour));
+        var box = Cv2.MinAreaRect(contour);
+        var longSide = Math.Max(box.Size.Width, box.Size.Height);
+        var shortSide = Math.Max(1f, Math.Min(box.Size.Width, box.Size.Height));
+        var solidity = hullArea > 0 ? area / hullArea : 1;
+        return solidity > 0.9 && longSide / shortSide < 1.6;
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ThermoHand.Worker.Configuration;
+using ThermoHand.Worker.Hardware;
+using ThermoHand.Worker.Protocol;
+using ThermoHand.Worker.Services;
+
+namespace ThermoHand.Worker.Extensions;
+
+/// <summary>The worker's registrations, one method per concern; Program.cs lists them.</summary>
+public static class WorkerExtensions
+{
+    /// <summary>Binds appsettings.json to <see cref="WorkerOptions"/> and validates it at start, every error at once.</summary>
+    public static IHostApplicationBuilder AddWorkerOptions(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, ValidateWorkerOptions>();
+        builder.Services.AddHostedService<StartupReport>();
+        return builder;
+    }
+
+    /// <summary>Button, LED, buzzer, room sensor and bath probe: real or emulated as Hardware:*:Kind says.</summary>
+    public static IHostApplicationBuilder AddClinicHardware(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => ClinicHardware.Open(
+            sp.GetRequiredService<IOptions<WorkerOptions>>().Value.Hardware, sp.GetRequiredService<TimeProvider>()));
+        return builder;
+    }
+
+    /// <summary>The protocol state machine, its clock tick, its cues on the hardware, and room/bath monitoring.</summary>
+    public static IHostApplicationBuilder AddProtocolGuide(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp =>
+        {
+            ClinicHardware hardware = sp.GetRequiredService<ClinicHardware>();
+            return new ProtocolSession(sp.GetRequiredService<TimeProvider>(), new ClinicianCues(hardware.Buzzer, hardware.StatusLed));
+        });
+        builder.Services.AddSingleton(sp =>
+        {
+            string name = sp.GetRequiredService<IOptions<WorkerOptions>>().Value.Protocol.Preset;
+            return ProtocolPresets.TryFind(name, out ProtocolPreset preset) ? preset : ProtocolPresets.Manchester;
+        });
+        builder.Services.AddHostedService<ProtocolObserver>();
+        builder.Services.AddHostedService<ProtocolTicker>();
+        builder.Services.AddHostedService<EnvironmentMonitor>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Runs the host until Ctrl+C. Configuration and hardware problems are printed as plain messages naming the
+    /// setting (not as stack traces) and give a non-zero exit code: 2 = configuration, 3 = hardware.
+    /// </summary>
+    public static async Task<int> RunWorkerAsync(this IHost host)
+    {
+        try
+        {
+            // Validate and open the hardware before the host starts, so a mistake reads as one plain list of
+            // settings to fix instead of a dependency-injection stack trace logged by the host.
+            _ = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            _ = host.Services.GetRequiredService<ClinicHardware>();
+            await host.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync("ThermoHand worker: configuration errors (appsettings.json):").ConfigureAwait(false);
+            foreach (string failure in e.Failures)
+            {
+                await Console.Error.WriteLineAsync("  - " + failure).ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+        catch (HardwareUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync("ThermoHand worker: " + e.Message).ConfigureAwait(false);
+            return 3;
+        }
+    }
+}

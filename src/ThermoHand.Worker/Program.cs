@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Hosting;
+using ThermoHand.Worker.Extensions;
+
+// ThermoHand device worker: runs in the clinic on the Raspberry Pi and guides the cold-challenge protocol.
+// Read docs/protocol.md for the states, presets, deviations and every configuration key.
+// appsettings.json is read from beside the program, so `dotnet run --project …` works from any folder.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+builder.AddWorkerOptions();   // appsettings.json → WorkerOptions; all errors reported at start, each naming its key
+builder.AddClinicHardware();  // button, status LED, buzzer, room sensor, bath probe — Real or Emulated per Hardware:*:Kind
+builder.AddProtocolGuide();   // protocol state machine, 4 Hz tick, buzzer/LED cues, room and bath monitoring
+
+using IHost host = builder.Build();
+return await host.RunWorkerAsync(); // Ctrl+C stops cleanly; exit 2 = configuration error, 3 = hardware missing

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ThermoHand.Worker.Configuration;
+using ThermoHand.Worker.Hardware;
+using ThermoHand.Worker.Protocol;
+
+namespace ThermoHand.Worker.Services;
+
+/// <summary>
+/// Reads the room sensor and the bath probe at their configured intervals and hands the values to the protocol,
+/// which turns out-of-band readings into deviations. A failed read is logged and retried, never fatal: the
+/// session goes on and the gap shows in the log.
+/// </summary>
+internal sealed class EnvironmentMonitor(
+    ClinicHardware hardware, ProtocolSession session, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<EnvironmentMonitor> logger)
+    : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        HardwareOptions h = options.Value.Hardware;
+        return Task.WhenAll(
+            Every(h.RoomSensor.ReadIntervalSeconds, "Room sensor", () =>
+            {
+                RoomConditions room = hardware.RoomSensor.Read();
+                double celsius = room.Temperature.DegreesCelsius;
+                double humidity = room.Humidity.Percent;
+                Log.RoomReading(logger, celsius, humidity);
+                session.RecordRoomConditions(celsius, humidity);
+            }, stoppingToken),
+            Every(h.BathProbe.ReadIntervalSeconds, "Bath probe", () =>
+            {
+                double celsius = hardware.BathProbe.ReadTemperature().DegreesCelsius;
+                Log.BathReading(logger, celsius);
+                session.RecordBathTemperature(celsius);
+            }, stoppingToken));
+    }
+
+    private async Task Every(double seconds, string device, Action read, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(seconds), clock);
+        try
+        {
+            do
+            {
+                try
+                {
+                    read();
+                }
+                catch (IOException e)
+                {
+                    Log.ReadFailed(logger, e, device, seconds);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Normal shutdown.
+        }
+    }
+}
