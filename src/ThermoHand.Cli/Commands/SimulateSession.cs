@@ -103,79 +103,45 @@ internal sealed class SimulateSession(SimulateOptions options, TextWriter progre
 
     private void Acquire(ushort[] eeprom, RecordingHeader headerTemplate, string recordingPath, GroundTruthRecorder truth, List<ThermalFrame> frames)
     {
-        var settings = options.Settings;
-        var protocol = settings.Protocol;
-        var clock = new SimulatedClock();
-        var sensorOptions = new EmulatedMlx90640Options
+        var protocol = options.Settings.Protocol;
+        SessionRecordingWriter? recording = null;
+        try
         {
-            EepromWords = eeprom,
-            DieTemperatureCelsius = (float)(protocol.RoomTemperatureCelsius + DieAboveRoomCelsius),
-            Emissivity = SkinEmissivity,
-        };
-
-        // The real driver on the emulated I2C device, both on the scene clock; no status polling pauses (the clock
-        // does not move while the driver waits, so a pause would only waste wall time).
-        using var sensor = new ThermoHand.Mlx90640.Mlx90640(new EmulatedMlx90640(truth.Scene, sensorOptions, clock), clock) { StatusPollInterval = TimeSpan.Zero };
-        sensor.ReadingPattern = ReadingPattern.Chess;
-        sensor.RefreshRate = RefreshRates[Array.IndexOf(RefreshRatesHz, options.RefreshRateHz)];
-        var calibration = sensor.ReadEeprom();
-        var calculator = new TemperatureCalculator(calibration);
-        var header = headerTemplate with { ControlRegister = sensor.ReadControlRegister() };
-
-        using var recording = SessionRecordingWriter.Create(recordingPath, header);
-        var pendingEvents = new Queue<SessionEvent>(protocol.Events);
-        var subpage = new RawSubpage();
-        var image = new float[ThermalFrame.PixelCount];
-        var seen = new bool[2];
-        var period = TimeSpan.FromTicks((long)Math.Round(TimeSpan.TicksPerSecond / options.RefreshRateHz));
-        var total = protocol.TotalSeconds;
-        var wall = Stopwatch.StartNew();
-        var nextProgress = 0.0;
-
-        while (true)
-        {
-            clock.Advance(period);
-            if (clock.Elapsed.TotalSeconds > total)
+            var pendingEvents = new Queue<SessionEvent>(protocol.Events);
+            var total = protocol.TotalSeconds;
+            var wall = Stopwatch.StartNew();
+            var nextProgress = 0.0;
+            var acquisition = new SimulateAcquisition(options.Settings, eeprom, options.RefreshRateHz)
             {
-                break;
-            }
+                Configured = control => recording = SessionRecordingWriter.Create(recordingPath, headerTemplate with { ControlRegister = control }),
+                SubpageRead = subpage =>
+                {
+                    var time = subpage.TimeSeconds;
+                    Pace(time, wall);
+                    while (pendingEvents.Count > 0 && pendingEvents.Peek().TimeSeconds <= time)
+                    {
+                        recording!.WriteEvent(pendingEvents.Dequeue());
+                    }
 
-            if (!sensor.TryReadSubpage(subpage, TimeSpan.Zero))
+                    recording!.WriteSubpage(subpage);
+                    if (time >= nextProgress)
+                    {
+                        progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"simulate: {100 * time / total,3:0} %  scene {time,6:0} s of {total:0} s  {Phase(time)}"));
+                        nextProgress += total / 10;
+                    }
+                },
+                FrameReady = (frame, _) => frames.Add(frame),
+            };
+            acquisition.Run(truth);
+
+            while (pendingEvents.Count > 0)
             {
-                throw new IOException(string.Create(CultureInfo.InvariantCulture, $"the emulated sensor had no new subpage at {clock.Elapsed.TotalSeconds:0.###} s (scene clock)"));
-            }
-
-            var time = subpage.TimeSeconds;
-            Pace(time, wall);
-            while (pendingEvents.Count > 0 && pendingEvents.Peek().TimeSeconds <= time)
-            {
-                recording.WriteEvent(pendingEvents.Dequeue());
-            }
-
-            recording.WriteSubpage(subpage);
-
-            // The driver's calculation, exactly as for the real sensor: reflected temperature by the header's rule (Ta − 8).
-            var ambient = calculator.GetAmbientTemperature(subpage);
-            calculator.CalculateObjectTemperatures(subpage, header.Emissivity, (float)header.ReflectedTemperature.Resolve(ambient), image);
-            seen[subpage.Subpage] = true;
-            if (subpage.Subpage == 1 && seen[0])
-            {
-                var frame = (float[])image.Clone();
-                calculator.CorrectDeviatingPixels(frame, ReadingPattern.Chess);
-                frames.Add(new ThermalFrame(time, frame));
-                truth.Record(TimeSpan.FromSeconds(time));
-            }
-
-            if (time >= nextProgress)
-            {
-                progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"simulate: {100 * time / total,3:0} %  scene {time,6:0} s of {total:0} s  {Phase(time)}"));
-                nextProgress += total / 10;
+                recording!.WriteEvent(pendingEvents.Dequeue());
             }
         }
-
-        while (pendingEvents.Count > 0)
+        finally
         {
-            recording.WriteEvent(pendingEvents.Dequeue());
+            recording?.Dispose();
         }
     }
 

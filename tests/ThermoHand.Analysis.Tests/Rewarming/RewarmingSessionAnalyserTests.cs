@@ -198,33 +198,38 @@ public class RewarmingSessionAnalyserTests
     }
 }
 
-public class RewarmingSnapshotCostTests(Xunit.Abstractions.ITestOutputHelper output)
+public class RewarmingFullSessionSnapshotTests
 {
     [Fact]
-    public void Snapshot_of_a_full_session_is_cheap_enough_for_live_updates()
+    public void Snapshot_of_a_full_session_fits_every_region_and_repeats_identically()
     {
-        // 20 min at 4 Hz, six regions: what a live screen re-analyses on every refresh.
+        // 20 min at 4 Hz, six regions: what a live screen re-analyses on every refresh. Its cost is measured by
+        // AnalysisBenchmarks.ProvisionalSnapshotTwentyMinutes (benchmarks/README.md), not timed here: a wall-clock bound
+        // in a unit test fails on a busy machine and says nothing on a quiet one.
         var analyser = new RewarmingSessionAnalyser(new FakeHandTracker(Hand.Left, FakeHandTracker.StandardHand()));
         analyser.AddEvent(new SessionEvent(AnalyticCurve.ChallengeStart, SessionEventTypes.ChallengeStart));
         analyser.AddEvent(new SessionEvent(AnalyticCurve.ChallengeEnd, SessionEventTypes.ChallengeEnd));
         var pixels = new float[ThermalFrame.PixelCount];
+        var frameCount = 0;
         for (var i = 0; i * 0.25 <= AnalyticCurve.ChallengeEnd + 930; i++)
         {
             analyser.AddFrame(new ThermalFrame(i * 0.25, pixels));
+            frameCount++;
         }
 
-        analyser.Snapshot(); // JIT warm-up
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        const int Repeats = 3;
-        for (var i = 0; i < Repeats; i++)
+        var first = analyser.Snapshot();
+        var second = analyser.Snapshot();
+
+        Assert.True(first.Provisional);
+        Assert.Equal((frameCount - 1) * 0.25, first.AnalysedUntilSeconds!.Value, 9);
+        foreach (var digit in new[] { "D2", "D3", "D4", "D5" })
         {
-            Assert.NotNull(analyser.Snapshot().Roi("D2")!.Metrics.Fit);
+            Assert.NotNull(first.Roi(digit)!.Metrics.Fit);
         }
 
-        var perSnapshot = clock.Elapsed.TotalMilliseconds / Repeats;
-        output.WriteLine($"snapshot of 4440 frames x 6 regions: {perSnapshot:0} ms");
-        // Measured ~200 ms on the 2-core build machine when idle (docs/metrics.md). The bound is loose on purpose: it
-        // catches an accidental quadratic cost (seconds to minutes), not the noise of a machine shared with other builds.
-        Assert.True(perSnapshot < 5000, $"{perSnapshot:0} ms per snapshot");
+        // A snapshot reads the kept series and changes nothing: the next one is identical.
+        Assert.Equal(first.Quality.Flags, second.Quality.Flags);
+        Assert.Equal(first.Quality.FramesUsed, second.Quality.FramesUsed);
+        Assert.Equal(first.Roi("D2")!.Metrics.Fit, second.Roi("D2")!.Metrics.Fit);
     }
 }

@@ -28,7 +28,7 @@ public sealed class ButtonDebounceTests
             AfterMilliseconds(1);
         }
 
-        AfterMilliseconds(25); // 29 ms after the last edge: not yet trusted
+        AfterMilliseconds(28); // the loop already waited 1 ms after the last edge: now 29 ms, not yet trusted
         Assert.Equal(0, _presses);
         AfterMilliseconds(1);
         Assert.Equal(1, _presses);
