@@ -11,6 +11,7 @@ var commands = new CommandTable(
     new ImportBenchCommand(),
     new ExportCsvCommand(),
     new SimulateCommand(),
+    new AccuracyCommand(),
 ]);
 
 return commands.Run(args, Console.Out, Console.Error);

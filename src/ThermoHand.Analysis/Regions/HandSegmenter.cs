@@ -13,12 +13,22 @@ public sealed class HandSegmenter : IDisposable
     private const float LowestPlausibleCelsius = -40f;
     private const float HighestPlausibleCelsius = 300f;
 
+    /// <summary>The palm centre must lie at least this many palm radii inside the image: at least half the palm in view.</summary>
+    private const double PalmInViewFraction = 0.5;
+
+    /// <summary>
+    /// A hand may touch a hot object (its rim is cut out) along at most this many sensor pixels — about the width of
+    /// a finger. A longer front means the warm area is the continuation of the hot object.
+    /// </summary>
+    private const double MaximumHotContactPixels = 3.0;
+
     private readonly RegionTrackerOptions options;
     private readonly int scale;
     private readonly Mat native = new(ThermalFrame.Rows, ThermalFrame.Columns, MatType.CV_32FC1);
     private readonly Mat upsampled = new();
     private readonly Mat warm = new();
     private readonly Mat hot = new();
+    private readonly Mat hotContact = new();
     private readonly Mat handMask;
     private readonly Mat distance = new();
     private readonly Mat hotMarginKernel;
@@ -118,12 +128,32 @@ public sealed class HandSegmenter : IDisposable
         // Drawing the outer outline filled keeps the largest component and fills its holes in one step.
         handMask.SetTo(Scalar.All(0));
         Cv2.DrawContours(handMask, contours, chosen, Scalar.All(255), thickness: -1);
+        if (hotCount > 0 && HotContactPixels() > MaximumHotContactPixels)
+        {
+            // The warm area continues straight into something hotter than skin along a wide front: the tail of a
+            // heated object (the real bench recordings: a strip heated at one end), or a hand pressed against a hot
+            // surface. Either way its temperatures are not those of a resting hand: not measured.
+            AddOnce(flags, RegionFlags.WarmObject);
+            return NotFound(flags, background, skin);
+        }
+
         Cv2.DistanceTransform(handMask, distance, DistanceTypes.L2, DistanceTransformMasks.Mask5);
         distance.AsSpan<float>().CopyTo(distanceBuffer);
         Cv2.MinMaxLoc(distance, out _, out var deepest, out _, out var deepestAt);
         var palmCentre = new PixelPoint(((deepestAt.X + 0.5) / scale) - 0.5, ((deepestAt.Y + 0.5) / scale) - 0.5);
+        var palmRadius = deepest / scale;
+        if (DistanceToImageBorder(palmCentre) < PalmInViewFraction * palmRadius)
+        {
+            // The distance map does not see the image border, so a warm object cut by the border (the real bench
+            // recordings: a heated strip leaving the view on the right) puts its "palm" on the border itself, and its
+            // noisy outline then yields fingertips. A hand whose palm is more than half out of view is not measurable
+            // either: neither the dorsum nor the registration to the baseline has anything to stand on.
+            AddOnce(flags, RegionFlags.WarmObject);
+            return NotFound(flags, background, skin);
+        }
+
         return new HandSegmentation(
-            true, flags, filled, invalid, background, skin, contours[chosen], distanceBuffer, scale, palmCentre, deepest / scale);
+            true, flags, filled, invalid, background, skin, contours[chosen], distanceBuffer, scale, palmCentre, palmRadius);
     }
 
     public void Dispose()
@@ -135,6 +165,7 @@ public sealed class HandSegmenter : IDisposable
         handMask.Dispose();
         distance.Dispose();
         hotMarginKernel.Dispose();
+        hotContact.Dispose();
     }
 
     /// <summary>
@@ -172,6 +203,32 @@ public sealed class HandSegmenter : IDisposable
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// Length (sensor pixels) of the hand mask's border with the cut-out hot area: hand pixels that touch the dilated
+    /// hot mask, counted on the upsampled grid (a one-pixel band), divided by the upsampling factor.
+    /// </summary>
+    private double HotContactPixels()
+    {
+        Cv2.Dilate(hot, hotContact, null);
+        Cv2.BitwiseAnd(hotContact, handMask, hotContact);
+        var contact = Cv2.CountNonZero(hotContact) / (double)scale;
+        File.AppendAllText("/tmp/bench-hot.txt", $"DEBUG hot contact {contact:0.0}\n");
+        return contact;
+    }
+
+    /// <summary>Distance (sensor pixels) from a point to the nearest edge of the image (pixel centres at integers).</summary>
+    private static double DistanceToImageBorder(PixelPoint point) => Math.Min(
+        Math.Min(point.X + 0.5, ThermalFrame.Columns - 0.5 - point.X),
+        Math.Min(point.Y + 0.5, ThermalFrame.Rows - 0.5 - point.Y));
+
+    private static void AddOnce(List<string> flags, string flag)
+    {
+        if (!flags.Contains(flag))
+        {
+            flags.Add(flag);
+        }
     }
 
     private static double Median(ReadOnlySpan<float> ascending) => ascending.Length % 2 == 1

@@ -8,7 +8,6 @@ using ThermoHand.Recording.Csv;
 using ThermoHand.Recording.Events;
 using ThermoHand.Recording.Native;
 using ThermoHand.Simulation;
-using ReflectedTemperatureRule = ThermoHand.Recording.Native.ReflectedTemperatureRule;
 
 namespace ThermoHand.Cli.Commands;
 
@@ -20,19 +19,13 @@ namespace ThermoHand.Cli.Commands;
 internal sealed class SimulateSession(SimulateOptions options, TextWriter progress)
 {
     /// <summary>Skin emissivity 0.98 (clinical.md §1, [S39][S43]): the scene is skin, and the driver is told so.</summary>
-    public const float SkinEmissivity = 0.98f;
+    public const float SkinEmissivity = SimulateAcquisition.SkinEmissivity;
 
     /// <summary>The sensor die runs about 8 °C above room air [S52]; so Ta − 8 (the vendor's reflected temperature) is the room.</summary>
-    public const double DieAboveRoomCelsius = 8;
+    public const double DieAboveRoomCelsius = SimulateAcquisition.DieAboveRoomCelsius;
 
     /// <summary>The subpage refresh rates the MLX90640 offers (control register 0x800D bits 7–9).</summary>
-    internal static readonly double[] RefreshRatesHz = [0.5, 1, 2, 4, 8, 16, 32, 64];
-
-    private static readonly RefreshRate[] RefreshRates =
-    [
-        RefreshRate.HalfHertz, RefreshRate.OneHertz, RefreshRate.TwoHertz, RefreshRate.FourHertz,
-        RefreshRate.EightHertz, RefreshRate.SixteenHertz, RefreshRate.ThirtyTwoHertz, RefreshRate.SixtyFourHertz,
-    ];
+    internal static double[] RefreshRatesHz => SimulateAcquisition.RefreshRatesHz;
 
     public int Run(TextWriter output)
     {
@@ -66,7 +59,7 @@ internal sealed class SimulateSession(SimulateOptions options, TextWriter progre
             var header = new RecordingHeader(eeprom)
             {
                 Emissivity = SkinEmissivity,
-                ReflectedTemperature = ReflectedTemperatureRule.VendorDefault,
+                ReflectedTemperature = SimulateAcquisition.ReflectedTemperature,
                 Hand = settings.Hand,
                 DeviceId = "simulated",
                 SensorId = "emulated:" + (options.SensorVectorPath is null ? "melexis-sample" : Path.GetFileNameWithoutExtension(options.SensorVectorPath)),

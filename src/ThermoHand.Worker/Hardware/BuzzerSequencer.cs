@@ -1,70 +1,103 @@
 namespace ThermoHand.Worker.Hardware;
 
 /// <summary>
-/// Plays a <see cref="BuzzerPattern"/> by switching a tone on and off on a clock, in the background. A new pattern
-/// cancels the one playing and starts only after it has switched the tone off, so two patterns never interleave.
-/// Shared by the on/off GPIO buzzer and the PWM buzzer, which differ only in how a tone is switched.
+/// Plays a <see cref="BuzzerPattern"/> by switching a tone on and off from one clock timer: each timer expiry moves
+/// to the next step. A new pattern replaces the one playing at once, so two patterns never interleave. Shared by the
+/// on/off GPIO buzzer and the PWM buzzer, which differ only in how a tone is switched. Being timer-driven (not
+/// async delays), it steps deterministically under a fake clock.
 /// </summary>
 public sealed class BuzzerSequencer : IDisposable
 {
     private readonly TimeProvider _clock;
     private readonly Action<bool> _setTone;
+    private readonly ITimer _timer;
     private readonly Lock _gate = new();
-    private CancellationTokenSource _playing = new();
-    private Task _current = Task.CompletedTask;
+    private (bool On, TimeSpan Hold)[] _steps = [];
+    private int _index;
+    private long _stepStartedAt;
+    private bool _disposed;
 
     public BuzzerSequencer(TimeProvider clock, Action<bool> setTone)
     {
         _clock = clock;
         _setTone = setTone;
+        _timer = clock.CreateTimer(_ => Advance(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Starts the pattern; the returned task ends when it has finished or been replaced.</summary>
-    public Task Play(BuzzerPattern pattern)
+    public bool IsPlaying
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _index < _steps.Length;
+            }
+        }
+    }
+
+    /// <summary>Starts the pattern now, replacing any pattern still playing; returns at once.</summary>
+    public void Play(BuzzerPattern pattern)
     {
         lock (_gate)
         {
-            _playing.Cancel();
-            _playing.Dispose();
-            _playing = new CancellationTokenSource();
-            _current = PlayAfter(_current, pattern, _playing.Token);
-            return _current;
+            if (_disposed)
+            {
+                return;
+            }
+
+            // Zero-length steps change nothing audible; dropping them keeps every timer due time positive.
+            _steps = pattern.Beeps
+                .SelectMany(b => new[] { (On: true, Hold: b.On), (On: false, Hold: b.Off) })
+                .Where(s => s.Hold > TimeSpan.Zero)
+                .ToArray();
+            _index = 0;
+            ApplyStep();
         }
     }
 
-    private async Task PlayAfter(Task previous, BuzzerPattern pattern, CancellationToken cancel)
+    private void Advance()
     {
-        await previous.ConfigureAwait(false);
-        try
+        lock (_gate)
         {
-            foreach (Beep beep in pattern.Beeps)
+            // A system timer may deliver an expiry scheduled before the last Play/Change; ignore it if early.
+            if (_disposed || _index >= _steps.Length || _clock.GetElapsedTime(_stepStartedAt) < _steps[_index].Hold)
             {
-                cancel.ThrowIfCancellationRequested();
-                _setTone(true);
-                await Task.Delay(beep.On, _clock, cancel).ConfigureAwait(false);
-                _setTone(false);
-                await Task.Delay(beep.Off, _clock, cancel).ConfigureAwait(false);
+                return;
             }
+
+            _index++;
+            ApplyStep();
         }
-        catch (OperationCanceledException)
-        {
-            // Replaced by a newer cue: fall through to silence.
-        }
-        finally
+    }
+
+    private void ApplyStep()
+    {
+        if (_index >= _steps.Length)
         {
             _setTone(false);
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
         }
+
+        (bool on, TimeSpan hold) = _steps[_index];
+        _setTone(on);
+        _stepStartedAt = _clock.GetTimestamp();
+        _timer.Change(hold, Timeout.InfiniteTimeSpan);
     }
 
     public void Dispose()
     {
         lock (_gate)
         {
-            _playing.Cancel();
-        }
+            if (_disposed)
+            {
+                return;
+            }
 
-        // Wait briefly for the tone to be switched off before the pin is closed.
-        _current.Wait(TimeSpan.FromSeconds(1));
-        _playing.Dispose();
+            _disposed = true;
+            _timer.Dispose();
+            _index = _steps.Length;
+            _setTone(false);
+        }
     }
 }

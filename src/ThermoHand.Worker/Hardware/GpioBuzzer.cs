@@ -25,7 +25,7 @@ public sealed class GpioBuzzer : IBuzzer
         _sequencer = new BuzzerSequencer(clock, on => _controller.Write(_pin, on ? PinValue.High : PinValue.Low));
     }
 
-    public void Play(BuzzerPattern pattern) => _ = _sequencer.Play(pattern);
+    public void Play(BuzzerPattern pattern) => _sequencer.Play(pattern);
 
     public void Dispose()
     {

@@ -34,7 +34,7 @@ public sealed class PwmBuzzer : IBuzzer
         });
     }
 
-    public void Play(BuzzerPattern pattern) => _ = _sequencer.Play(pattern);
+    public void Play(BuzzerPattern pattern) => _sequencer.Play(pattern);
 
     public void Dispose()
     {

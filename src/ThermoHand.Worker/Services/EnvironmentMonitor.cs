@@ -23,18 +23,21 @@ internal sealed class EnvironmentMonitor(
             Every(h.RoomSensor.ReadIntervalSeconds, "Room sensor", () =>
             {
                 RoomConditions room = hardware.RoomSensor.Read();
-                double celsius = room.Temperature.DegreesCelsius;
-                double humidity = room.Humidity.Percent;
+                double celsius = Finite(room.Temperature.DegreesCelsius, "room temperature");
+                double humidity = Finite(room.Humidity.Percent, "room humidity");
                 Log.RoomReading(logger, celsius, humidity);
                 session.RecordRoomConditions(celsius, humidity);
             }, stoppingToken),
             Every(h.BathProbe.ReadIntervalSeconds, "Bath probe", () =>
             {
-                double celsius = hardware.BathProbe.ReadTemperature().DegreesCelsius;
+                double celsius = Finite(hardware.BathProbe.ReadTemperature().DegreesCelsius, "bath temperature");
                 Log.BathReading(logger, celsius);
                 session.RecordBathTemperature(celsius);
             }, stoppingToken));
     }
+
+    private static double Finite(double value, string what) =>
+        double.IsFinite(value) ? value : throw new IOException($"{what} reading is {value}, not a number");
 
     private async Task Every(double seconds, string device, Action read, CancellationToken stoppingToken)
     {
@@ -47,8 +50,10 @@ internal sealed class EnvironmentMonitor(
                 {
                     read();
                 }
-                catch (IOException e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // Any device failure (bus error, unplugged probe, binding exception) is logged and retried:
+                    // stopping the worker mid-session would lose far more than one reading.
                     Log.ReadFailed(logger, e, device, seconds);
                 }
             }

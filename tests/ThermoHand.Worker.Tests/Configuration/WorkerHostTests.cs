@@ -73,6 +73,23 @@ public sealed class WorkerHostTests
     }
 
     [Fact]
+    public async Task Room_readings_reach_the_session_and_a_warm_room_is_flagged()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        using IHost host = Build(clock, ("Hardware:RoomSensor:EmulatedTemperatureCelsius", "25.5"), ("Hardware:RoomSensor:EmulatedDriftCelsiusPerHour", "0"));
+        await host.StartAsync();
+        ProtocolSession session = host.Services.GetRequiredService<ProtocolSession>();
+        session.Start(new SessionSetup("RP-8", HandSelection.Left, ProtocolPresets.Manchester));
+
+        clock.Advance(TimeSpan.FromSeconds(10)); // one room-sensor interval
+        Assert.True(SpinWait.SpinUntil(() => session.Deviations.Count > 0, TimeSpan.FromSeconds(5)));
+        ProtocolDeviation d = session.Deviations[0];
+        Assert.Equal(DeviationKind.RoomTemperatureOutOfBand, d.Kind);
+        Assert.Equal(25.5, d.Measured, 1e-9);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public void Bad_configuration_fails_at_start_with_every_error()
     {
         using IHost host = Build(null, ("Protocol:Preset", "x"), ("Dashboard:Url", "nope"));

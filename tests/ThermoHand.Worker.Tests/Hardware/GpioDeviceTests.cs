@@ -67,29 +67,32 @@ public sealed class GpioDeviceTests
     }
 
     [Fact]
-    public async Task The_gpio_buzzer_plays_the_pattern_on_its_pin()
+    public void The_gpio_buzzer_plays_the_pattern_on_its_pin()
     {
         using var controller = new GpioController(_driver);
-        using var buzzer = new GpioBuzzer(controller, 22, _clock);
+        var buzzer = new GpioBuzzer(controller, 22, _clock);
+        Assert.Equal(PinMode.Output, _driver.Modes[22]);
         buzzer.Play(BuzzerPattern.Repeat("one long", 1, 600, 100));
         Assert.Equal(PinValue.High, _driver.ValueOf(22));
-        _clock.Advance(TimeSpan.FromMilliseconds(600));
-        Assert.True(SpinWait.SpinUntil(() => _driver.ValueOf(22) == PinValue.Low, TimeSpan.FromSeconds(5)));
-        _clock.Advance(TimeSpan.FromMilliseconds(100));
-        await Task.Yield();
-        lock (_driver.Writes)
-        {
-            Assert.Equal([PinValue.Low, PinValue.High, PinValue.Low], _driver.Writes.Where(w => w.Pin == 22).Select(w => w.Value).Take(3));
-        }
+        _clock.Advance(TimeSpan.FromMilliseconds(599));
+        Assert.Equal(PinValue.High, _driver.ValueOf(22));
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(PinValue.Low, _driver.ValueOf(22));
+
+        buzzer.Play(BuzzerPattern.Repeat("one long", 1, 600, 100));
+        buzzer.Dispose(); // switches the tone off before closing the pin
+        Assert.Equal((22, PinValue.Low), _driver.Writes[^1]);
+        Assert.False(_driver.Modes.ContainsKey(22));
     }
 
     [Fact]
     public void A_pin_that_cannot_be_opened_names_its_setting()
     {
         using var controller = new GpioController(_driver);
-        using var first = new GpioStatusLed(controller, 5, _clock);
+        _driver.BusyPins.Add(5);
         var error = Assert.Throws<HardwareUnavailableException>(() => new GpioPushButton(controller, 5, true, TimeSpan.FromMilliseconds(30), _clock));
         Assert.StartsWith("Hardware:Button:GpioPin 5: cannot open the button pin", error.Message);
+        Assert.Contains("Device or resource busy", error.Message);
         Assert.Contains("Hardware:Button:Kind=Emulated", error.Message);
     }
 }

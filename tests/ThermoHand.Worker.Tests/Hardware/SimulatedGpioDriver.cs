@@ -40,7 +40,18 @@ internal sealed class SimulatedGpioDriver : GpioDriver
 
     protected override int PinCount => 28;
 
-    protected override void OpenPin(int pinNumber) => _modes.TryAdd(pinNumber, PinMode.Input);
+    /// <summary>Pins whose opening fails, as when another process holds the line.</summary>
+    public HashSet<int> BusyPins { get; } = [];
+
+    protected override void OpenPin(int pinNumber)
+    {
+        if (BusyPins.Contains(pinNumber))
+        {
+            throw new IOException($"Device or resource busy (GPIO{pinNumber})");
+        }
+
+        _modes.TryAdd(pinNumber, PinMode.Input);
+    }
 
     protected override void ClosePin(int pinNumber) => _modes.Remove(pinNumber);
 

@@ -69,33 +69,42 @@ public sealed class StandInTests
     }
 
     [Fact]
-    public async Task Sequencer_switches_the_tone_on_the_clock()
+    public void Sequencer_switches_the_tone_on_the_clock()
     {
-        var switches = new List<(TimeSpan At, bool On)>();
+        var switches = new List<(int AtMilliseconds, bool On)>();
         DateTimeOffset start = _clock.GetUtcNow();
-        var sequencer = new BuzzerSequencer(_clock, on =>
-        {
-            lock (switches)
-            {
-                switches.Add((_clock.GetUtcNow() - start, on));
-            }
-        });
+        using var sequencer = new BuzzerSequencer(_clock, on => switches.Add(((int)(_clock.GetUtcNow() - start).TotalMilliseconds, on)));
 
-        Task playing = sequencer.Play(BuzzerPattern.Repeat("two short", 2, 150, 150));
-        for (int step = 0; step < 4 && !playing.IsCompleted; step++)
+        sequencer.Play(BuzzerPattern.Repeat("two short", 2, 150, 150));
+        Assert.True(sequencer.IsPlaying);
+        for (int i = 0; i < 10; i++)
         {
-            WaitForSwitches(switches, step + 1);
-            _clock.Advance(TimeSpan.FromMilliseconds(150));
+            _clock.Advance(TimeSpan.FromMilliseconds(75));
         }
 
-        await playing.WaitAsync(TimeSpan.FromSeconds(5));
-        lock (switches)
+        // on@0, off@150, on@300, off@450, then the end of the pattern at 600 switches it off for good.
+        Assert.Equal([(0, true), (150, false), (300, true), (450, false), (600, false)], switches);
+        Assert.False(sequencer.IsPlaying);
+    }
+
+    [Fact]
+    public void A_new_pattern_replaces_the_one_playing()
+    {
+        var switches = new List<(int AtMilliseconds, bool On)>();
+        DateTimeOffset start = _clock.GetUtcNow();
+        using var sequencer = new BuzzerSequencer(_clock, on => switches.Add(((int)(_clock.GetUtcNow() - start).TotalMilliseconds, on)));
+
+        sequencer.Play(BuzzerPattern.Repeat("three long", 3, 600, 300));
+        _clock.Advance(TimeSpan.FromMilliseconds(100));
+        sequencer.Play(BuzzerPattern.Repeat("refused", 1, 60, 0));
+
+        // Small steps: the fake clock stamps a timer callback with the end of the Advance that fired it.
+        for (int i = 0; i < 500; i++)
         {
-            // on@0, off@150, on@300, off@450, then a final "off" when the pattern ends at 600.
-            Assert.Equal(
-                [(0, true), (150, false), (300, true), (450, false), (600, false)],
-                switches.Select(s => ((int)s.At.TotalMilliseconds, s.On)));
+            _clock.Advance(TimeSpan.FromMilliseconds(10));
         }
+
+        Assert.Equal([(0, true), (100, true), (160, false)], switches);
     }
 
     [Fact]
@@ -128,15 +137,4 @@ public sealed class StandInTests
         Assert.Contains("set Hardware:BathProbe:Kind=Emulated to run without it", error.Message);
     }
 
-    private static void WaitForSwitches(List<(TimeSpan, bool)> switches, int count)
-    {
-        // The sequencer's continuations may run on the thread pool after the fake clock moves.
-        Assert.True(SpinWait.SpinUntil(() =>
-        {
-            lock (switches)
-            {
-                return switches.Count >= count;
-            }
-        }, TimeSpan.FromSeconds(5)));
-    }
 }
