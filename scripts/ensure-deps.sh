@@ -6,8 +6,12 @@
 set -euo pipefail
 
 # libgtk-3-0: OpenCvSharp's linux-x64 native library (libOpenCvSharpExtern.so) links against GTK 3.
-runtime_packages=(libgtk-3-0)
-test_packages=()
+# fonts-dejavu-core: the dashboard's PDF report loads DejaVu Sans from file (SkiaSharp here has no fontconfig).
+runtime_packages=(libgtk-3-0 fonts-dejavu-core)
+# chromium: the dashboard's browser tests (Playwright drives Debian's /usr/bin/chromium, never a downloaded browser);
+# postgresql: the dashboard's storage tests start a throwaway cluster with its initdb/pg_ctl.
+# qemu-user-static + the arm64 C/C++ runtime: scripts/check-arm64.sh runs the linux-arm64 worker under qemu-aarch64.
+test_packages=(chromium postgresql qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross)
 
 wanted=("${runtime_packages[@]}")
 if [[ "${1:-}" == "test" ]]; then

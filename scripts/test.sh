@@ -14,6 +14,7 @@ if grep -qE "Build FAILED|error [A-Z]+[0-9]+" "$log"; then
   echo "build failed" >&2
   exit 1
 fi
+scripts/check-arm64.sh || status=1  # linux-arm64 publish, deploy.sh --dry-run, the arm64 worker under qemu (docs/deploy.md)
 dotnet test ThermoHand.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
 
 # dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S" line per test assembly; add them up.

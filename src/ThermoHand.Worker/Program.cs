@@ -9,6 +9,8 @@ var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings {
 builder.AddWorkerOptions();   // appsettings.json → WorkerOptions; all errors reported at start, each naming its key
 builder.AddClinicHardware();  // button, status LED, buzzer, room sensor, bath probe — Real or Emulated per Hardware:*:Kind
 builder.AddProtocolGuide();   // protocol state machine, 4 Hz tick, buzzer/LED cues, room and bath monitoring
+builder.AddDashboardUplink();  // on-disk outbox (Storage:Path/outbox) + uploader to Dashboard:Url; empty Url = off (docs/device-stream.md)
+builder.AddWorkerPipeline();  // sensors → recording (SQLite + .threc) → analysis → dashboard queue; recovery, disk, health (docs/worker.md)
 
 using IHost host = builder.Build();
 return await host.RunWorkerAsync(); // Ctrl+C stops cleanly; exit 2 = configuration error, 3 = hardware missing

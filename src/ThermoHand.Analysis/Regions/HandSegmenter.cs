@@ -213,9 +213,7 @@ public sealed class HandSegmenter : IDisposable
     {
         Cv2.Dilate(hot, hotContact, null);
         Cv2.BitwiseAnd(hotContact, handMask, hotContact);
-        var contact = Cv2.CountNonZero(hotContact) / (double)scale;
-        File.AppendAllText("/tmp/bench-hot.txt", $"DEBUG hot contact {contact:0.0}\n");
-        return contact;
+        return Cv2.CountNonZero(hotContact) / (double)scale;
     }
 
     /// <summary>Distance (sensor pixels) from a point to the nearest edge of the image (pixel centres at integers).</summary>

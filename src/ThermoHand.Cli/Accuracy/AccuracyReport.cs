@@ -41,8 +41,9 @@ public static class AccuracyReport
         }
 
         var counts = subsets.Select(s => DetectionCounts.Of(s)).ToList();
-        md.AppendLine("| mislabelled digits | 0 | " + string.Join(" | ", counts.Select(c =>
-            string.Create(Inv, $"{c.Mislabelled}/{c.DigitsDetected} ({100 * c.MislabelledRate:0.0} %){(c.Mislabelled == 0 ? " ✓" : " ✗")}"))) + " |");
+        md.AppendLine("| mislabelled digits | 0 | " + string.Join(" | ", counts.Select(c => c.DigitsDetected == 0
+            ? "no data"
+            : string.Create(Inv, $"{c.Mislabelled}/{c.DigitsDetected} ({100 * c.MislabelledRate:0.0} %){(c.Mislabelled == 0 ? " ✓" : " ✗")}"))) + " |");
         md.AppendLine("| t50 on one side only | – | " + string.Join(" | ", counts.Select(c => c.T50Mismatches.ToString(Inv))) + " |");
         md.AppendLine("| fingertips found / expected | – | " + string.Join(" | ", counts.Select(c => $"{c.DigitsDetected}/{c.DigitsExpected}")) + " |");
         md.AppendLine("| sessions with a baseline hand | – | " + string.Join(" | ", counts.Select(c => $"{c.SessionsWithBaseline}/{c.Sessions}")) + " |");

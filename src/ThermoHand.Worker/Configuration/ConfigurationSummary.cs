@@ -17,7 +17,7 @@ public static class ConfigurationSummary
             string reflected = s.ReflectedTemperature == ReflectedTemperatureRule.Fixed
                 ? $"Fixed {s.ReflectedTemperatureCelsius?.ToString("0.0", CultureInfo.InvariantCulture)} °C"
                 : s.ReflectedTemperature.ToString();
-            lines.Add(Invariant($"Sensor {s.Name}: {s.Kind} MLX90640 on I2C bus {s.I2cBus} at 0x{s.Address:X2}, {s.RefreshRateHz} Hz, emissivity {s.Emissivity:0.00}, reflected temperature {reflected}"));
+            lines.Add(Invariant($"Sensor {s.Name}: {s.Kind} MLX90640 on I2C bus {s.I2cBus} at 0x{s.Address:X2}, {s.RefreshRateHz} Hz, emissivity {s.Emissivity:0.00}, reflected temperature {reflected}, {s.Hand.ToString().ToLowerInvariant()} hand"));
         }
 
         HardwareOptions h = options.Hardware;
@@ -37,7 +37,12 @@ public static class ConfigurationSummary
             ? $"{preset.Name} — {preset.Description}"
             : options.Protocol.Preset;
         lines.Add($"Protocol: {protocol}");
-        lines.Add($"Storage: {options.Storage.Path}");
+        lines.Add(Invariant($"Storage: {options.Storage.Path}, keeping {options.Storage.MinimumFreeMegabytes} MB free (checked every {options.Storage.FreeSpaceCheckSeconds} s)"));
+        SimulationOptions sim = options.Simulation;
+        if (sim.TimeScale != 1 || sim.AutoClinician)
+        {
+            lines.Add(Invariant($"Simulation: clock ×{sim.TimeScale}, auto-clinician {(sim.AutoClinician ? "on" : "off")}, {sim.Group} patient seed {sim.Seed}, {(sim.Sessions == 0 ? "sessions without end" : sim.Sessions + " session(s)")}"));
+        }
         lines.Add($"Dashboard: {options.Dashboard.Url}");
         return lines;
     }

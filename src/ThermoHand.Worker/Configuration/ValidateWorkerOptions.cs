@@ -38,7 +38,13 @@ public sealed class ValidateWorkerOptions : IValidateOptions<WorkerOptions>
             errors.Add($"Storage:Path '{options.Storage.Path}' contains characters not allowed in a path");
         }
 
-        if (!Uri.TryCreate(options.Dashboard.Url, UriKind.Absolute, out Uri? url) || url.Scheme is not ("http" or "https"))
+        ValidateStorageLimits(options.Storage, errors);
+        ValidatePipeline(options.Pipeline, errors);
+        ValidateSimulation(options, errors);
+
+        // An empty Dashboard:Url switches the uplink off (DashboardUplinkOptions.cs); anything else must be a URL.
+        if (!string.IsNullOrEmpty(options.Dashboard.Url) &&
+            (!Uri.TryCreate(options.Dashboard.Url, UriKind.Absolute, out Uri? url) || url.Scheme is not ("http" or "https")))
         {
             errors.Add($"Dashboard:Url '{options.Dashboard.Url}': not an absolute http(s) URL (e.g. http://0.0.0.0:5080)");
         }
@@ -186,6 +192,112 @@ public sealed class ValidateWorkerOptions : IValidateOptions<WorkerOptions>
         if (!string.IsNullOrEmpty(probeId) && !probeId.StartsWith("28-", StringComparison.Ordinal))
         {
             errors.Add($"Hardware:BathProbe:DeviceId '{probeId}': a DS18B20 id starts with family code 28- (e.g. 28-0316a2794aff)");
+        }
+    }
+
+    private static void ValidateStorageLimits(StorageOptions storage, List<string> errors)
+    {
+        if (storage.MinimumFreeMegabytes is < 10 or > 1_000_000)
+        {
+            errors.Add($"Storage:MinimumFreeMegabytes {storage.MinimumFreeMegabytes}: must be 10–1000000 MB (the margin kept free on the disk)");
+        }
+
+        if (storage.FreeSpaceCheckSeconds is < 1 or > 300 || double.IsNaN(storage.FreeSpaceCheckSeconds))
+        {
+            errors.Add($"Storage:FreeSpaceCheckSeconds {storage.FreeSpaceCheckSeconds}: must be 1–300 s");
+        }
+    }
+
+    private static void ValidatePipeline(PipelineOptions pipeline, List<string> errors)
+    {
+        if (pipeline.StorageQueueCapacity is < 4 or > 100_000)
+        {
+            errors.Add($"Pipeline:StorageQueueCapacity {pipeline.StorageQueueCapacity}: must be 4–100000 subpages");
+        }
+
+        if (pipeline.ProvisionalAnalysisSeconds is < 1 or > 3600 || double.IsNaN(pipeline.ProvisionalAnalysisSeconds))
+        {
+            errors.Add($"Pipeline:ProvisionalAnalysisSeconds {pipeline.ProvisionalAnalysisSeconds}: must be 1–3600 s");
+        }
+
+        if (pipeline.HealthIntervalSeconds is < 1 or > 3600 || double.IsNaN(pipeline.HealthIntervalSeconds))
+        {
+            errors.Add($"Pipeline:HealthIntervalSeconds {pipeline.HealthIntervalSeconds}: must be 1–3600 s");
+        }
+
+        if (pipeline.MaximumFrameAgeSeconds is < 0.5 or > 600 || double.IsNaN(pipeline.MaximumFrameAgeSeconds))
+        {
+            errors.Add($"Pipeline:MaximumFrameAgeSeconds {pipeline.MaximumFrameAgeSeconds}: must be 0.5–600 s");
+        }
+
+        if (pipeline.MaximumI2cErrorRate is < 0 or > 1 || double.IsNaN(pipeline.MaximumI2cErrorRate))
+        {
+            errors.Add($"Pipeline:MaximumI2cErrorRate {pipeline.MaximumI2cErrorRate}: must be 0–1 (a share of reads)");
+        }
+
+        if (pipeline.MaximumOutboxBacklog < 1)
+        {
+            errors.Add($"Pipeline:MaximumOutboxBacklog {pipeline.MaximumOutboxBacklog}: must be 1 or more messages");
+        }
+    }
+
+    private static void ValidateSimulation(WorkerOptions options, List<string> errors)
+    {
+        SimulationOptions sim = options.Simulation;
+        bool allEmulated = options.Sensors.Count > 0 && options.Sensors.All(s => s.Kind == DeviceKind.Emulated);
+        if (sim.TimeScale is < 1 or > 1000 || double.IsNaN(sim.TimeScale))
+        {
+            errors.Add($"Simulation:TimeScale {sim.TimeScale}: must be 1–1000 (1 = real time)");
+        }
+        else if (sim.TimeScale != 1 && !allEmulated)
+        {
+            errors.Add($"Simulation:TimeScale {sim.TimeScale}: a real sensor cannot run faster than real time; set it to 1 or make every Sensors:N:Kind Emulated");
+        }
+
+        if (sim.AutoClinician && !allEmulated)
+        {
+            errors.Add("Simulation:AutoClinician true: the auto-clinician plays the simulated patient only; set it to false when a Sensors:N:Kind is Real");
+        }
+
+        if (sim.Sessions < 0)
+        {
+            errors.Add($"Simulation:Sessions {sim.Sessions}: must be 0 (keep going) or more");
+        }
+
+        if (sim.PauseBetweenSessionsSeconds is < 0 or > 86400 || double.IsNaN(sim.PauseBetweenSessionsSeconds))
+        {
+            errors.Add($"Simulation:PauseBetweenSessionsSeconds {sim.PauseBetweenSessionsSeconds}: must be 0–86400 s");
+        }
+
+        if (!ThermoHand.Simulation.PatientGroupNames.TryParse(sim.Group, out _))
+        {
+            errors.Add($"Simulation:Group '{sim.Group}': use healthy, primary or ssc");
+        }
+
+        if (sim.AutoClinician && SessionSetup.ValidatePatientReference(sim.PatientReference) is { } problem)
+        {
+            errors.Add($"Simulation:PatientReference: {problem}");
+        }
+
+        if (sim.SubSamplesPerPixel is < 1 or > 40)
+        {
+            errors.Add($"Simulation:SubSamplesPerPixel {sim.SubSamplesPerPixel}: must be 1–40");
+        }
+
+        if (sim.I2cErrorRate is < 0 or > 0.5 || double.IsNaN(sim.I2cErrorRate))
+        {
+            errors.Add($"Simulation:I2cErrorRate {sim.I2cErrorRate}: must be 0–0.5");
+        }
+
+        foreach (var twice in options.Sensors.Select((s, i) => (s.Hand, Index: i)).GroupBy(s => s.Hand).Where(g => g.Count() > 1))
+        {
+            errors.Add($"Sensors: Sensors:{string.Join(" and Sensors:", twice.Select(t => t.Index))} all look at the {twice.Key.ToString().ToLowerInvariant()} hand; " +
+                       "set Sensors:N:Hand to Left for one and Right for the other (one sensor per hand)");
+        }
+
+        if (options.Sensors.Count > 2)
+        {
+            errors.Add($"Sensors: {options.Sensors.Count} sensors configured; at most two (one per hand)");
         }
     }
 

@@ -40,6 +40,10 @@ public sealed class WorkerOptions
     public StorageOptions Storage { get; set; } = new();
 
     public DashboardOptions Dashboard { get; set; } = new();
+
+    public SimulationOptions Simulation { get; set; } = new();
+
+    public PipelineOptions Pipeline { get; set; } = new();
 }
 
 /// <summary>One MLX90640 (Sensors:N). Two sensors allow one per hand.</summary>
@@ -54,6 +58,9 @@ public sealed class ThermalSensorOptions
     public string Name { get; set; } = "sensor";
 
     public DeviceKind Kind { get; set; } = DeviceKind.Emulated;
+
+    /// <summary>The hand this sensor looks at: one sensor per hand, each with the whole 32×24 frame.</summary>
+    public Analysis.Hand Hand { get; set; } = Analysis.Hand.Right;
 
     public int I2cBus { get; set; } = 1;
 
@@ -164,9 +171,74 @@ public sealed class StorageOptions
 {
     /// <summary>Folder for recordings and session records.</summary>
     public string Path { get; set; } = "data/sessions";
+
+    /// <summary>
+    /// Free space that must remain on the storage disk: a session does not start unless its estimated need plus this
+    /// margin is free, and a running session is stopped cleanly when free space falls below it.
+    /// </summary>
+    public long MinimumFreeMegabytes { get; set; } = 200;
+
+    /// <summary>How often free space is checked during a session (session-clock seconds).</summary>
+    public double FreeSpaceCheckSeconds { get; set; } = 10;
 }
 
-public sealed class DashboardOptions
+/// <summary>The frame pipeline between the sensor and storage/dashboard (Pipeline:*).</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>Subpages held between acquisition and storage per sensor; when full, acquisition waits (never drops).</summary>
+    public int StorageQueueCapacity { get; set; } = 256;
+
+    /// <summary>A provisional analysis is sent to the dashboard every this many session seconds.</summary>
+    public double ProvisionalAnalysisSeconds { get; set; } = 30;
+
+    /// <summary>How often the health checks run and the status message is queued (session-clock seconds).</summary>
+    public double HealthIntervalSeconds { get; set; } = 30;
+
+    /// <summary>Health is Unhealthy when the newest frame of any sensor is older than this (seconds).</summary>
+    public double MaximumFrameAgeSeconds { get; set; } = 5;
+
+    /// <summary>Health is Degraded when more than this share of subpage reads failed since the previous check.</summary>
+    public double MaximumI2cErrorRate { get; set; } = 0.05;
+
+    /// <summary>Health is Degraded when more than this many messages wait for the dashboard.</summary>
+    public long MaximumOutboxBacklog { get; set; } = 20000;
+}
+
+/// <summary>
+/// The simulated patient (Simulation:*): used when every sensor is Emulated. TimeScale runs the whole worker — the
+/// protocol, the emulated sensors, the room and bath — on one clock that is TimeScale × faster than wall time.
+/// </summary>
+public sealed class SimulationOptions
+{
+    /// <summary>1 = real time; 20 plays the 38-minute Manchester protocol in about 2 minutes. Only with emulated sensors.</summary>
+    public double TimeScale { get; set; } = 1;
+
+    /// <summary>Plays the clinician: starts sessions, hands in when ready, hands out when the immersion time is up.</summary>
+    public bool AutoClinician { get; set; }
+
+    /// <summary>How many sessions the auto-clinician plays; 0 = keep starting new ones.</summary>
+    public int Sessions { get; set; }
+
+    /// <summary>Session-clock seconds the auto-clinician waits between sessions.</summary>
+    public double PauseBetweenSessionsSeconds { get; set; } = 30;
+
+    /// <summary>healthy, primary or ssc.</summary>
+    public string Group { get; set; } = "ssc";
+
+    public int Seed { get; set; } = 7;
+
+    /// <summary>Pseudonymous reference the auto-clinician uses (1–32 letters/digits/-/_, at least one digit).</summary>
+    public string PatientReference { get; set; } = "SIM-0001";
+
+    /// <summary>Scene sub-samples per pixel axis (1–40); fewer render faster, 10 is the simulator's default.</summary>
+    public int SubSamplesPerPixel { get; set; } = 10;
+
+    /// <summary>Share of emulated subpage reads that fail with an I2C error (0–0.5), to exercise the health checks.</summary>
+    public double I2cErrorRate { get; set; }
+}
+
+/// <summary>Dashboard:* — the uplink settings beyond Url are in DashboardUplinkOptions.cs.</summary>
+public sealed partial class DashboardOptions
 {
     public string Url { get; set; } = "http://localhost:5080";
 }

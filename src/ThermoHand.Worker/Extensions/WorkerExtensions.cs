@@ -4,8 +4,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ThermoHand.Worker.Configuration;
 using ThermoHand.Worker.Hardware;
+using ThermoHand.Worker.Health;
+using ThermoHand.Worker.Pipeline;
 using ThermoHand.Worker.Protocol;
 using ThermoHand.Worker.Services;
+using ThermoHand.Worker.Storage;
+using ThermoHand.Worker.Streaming;
 
 namespace ThermoHand.Worker.Extensions;
 
@@ -17,6 +21,13 @@ public static class WorkerExtensions
     {
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, ValidateWorkerOptions>();
+
+        // One clock for the whole worker: real time, or Simulation:TimeScale times faster for the simulated patient.
+        builder.Services.TryAddSingleton<TimeProvider>(sp =>
+        {
+            double scale = sp.GetRequiredService<IOptions<WorkerOptions>>().Value.Simulation.TimeScale;
+            return scale == 1 ? TimeProvider.System : new ScaledTimeProvider(scale);
+        });
         builder.Services.AddHostedService<StartupReport>();
         return builder;
     }
@@ -44,9 +55,45 @@ public static class WorkerExtensions
             string name = sp.GetRequiredService<IOptions<WorkerOptions>>().Value.Protocol.Preset;
             return ProtocolPresets.TryFind(name, out ProtocolPreset preset) ? preset : ProtocolPresets.Manchester;
         });
+        builder.Services.TryAddSingleton<EnvironmentReadings>();
         builder.Services.AddHostedService<ProtocolObserver>();
         builder.Services.AddHostedService<ProtocolTicker>();
         builder.Services.AddHostedService<EnvironmentMonitor>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The frame pipeline (sensors → storage channel → temperatures → analysis → recording → dashboard queue), local
+    /// storage (SQLite + recordings), crash recovery, disk-space rules, the auto-clinician of the simulated patient,
+    /// health checks and systemd notification. Needs an <see cref="IDeviceOutbox"/> (AddDashboardUplink).
+    /// </summary>
+    public static IHostApplicationBuilder AddWorkerPipeline(this IHostApplicationBuilder builder)
+    {
+        IServiceCollection services = builder.Services;
+        services.AddSystemd(); // Type=notify: READY=1 once started, STOPPING=1 on stop; a no-op outside systemd
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new PipelineClock(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => SessionFiles.FromSetting(sp.GetRequiredService<IOptions<WorkerOptions>>().Value.Storage.Path));
+        services.TryAddSingleton(sp => new SessionStore(sp.GetRequiredService<SessionFiles>().Root));
+        services.TryAddSingleton<IFreeSpaceProbe, DriveFreeSpaceProbe>();
+        services.TryAddSingleton<IRecordingStreamFactory, FileRecordingStreamFactory>();
+        services.TryAddSingleton<IRegionTrackerFactory, OpenCvRegionTrackerFactory>();
+        services.TryAddSingleton<EnvironmentReadings>();
+        services.TryAddSingleton<SensorArray>();
+        services.TryAddSingleton(sp => new WorkerHealth(sp.GetRequiredService<SensorArray>().Sensors.Count));
+        services.TryAddSingleton<WorkerPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkerPipeline>());
+        services.TryAddSingleton<AutoClinician>();
+        services.AddHostedService(sp => sp.GetRequiredService<AutoClinician>());
+        services.AddHealthChecks()
+            .AddCheck<FrameAgeHealthCheck>(HealthCheckNames.FrameAge)
+            .AddCheck<I2cErrorRateHealthCheck>(HealthCheckNames.I2cErrorRate)
+            .AddCheck<FreeSpaceHealthCheck>(HealthCheckNames.FreeSpace)
+            .AddCheck<AnalysisHealthCheck>(HealthCheckNames.Analysis)
+            .AddCheck<OutboxBacklogHealthCheck>(HealthCheckNames.OutboxBacklog);
+        services.TryAddSingleton<I2cErrorRateHealthCheck>(); // keeps its "since the previous check" counters
+        services.TryAddSingleton<HealthReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthReporter>());
         return builder;
     }
 
@@ -62,6 +109,10 @@ public static class WorkerExtensions
             // settings to fix instead of a dependency-injection stack trace logged by the host.
             _ = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
             _ = host.Services.GetRequiredService<ClinicHardware>();
+            if (host.Services.GetService<SensorArray>() is not null && host.Services.GetRequiredService<TimeProvider>() is ScaledTimeProvider scaled)
+            {
+                Log.SimulatedClock(host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SensorArray>>(), scaled.Scale);
+            }
             await host.RunAsync().ConfigureAwait(false);
             return 0;
         }

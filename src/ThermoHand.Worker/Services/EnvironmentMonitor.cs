@@ -13,7 +13,8 @@ namespace ThermoHand.Worker.Services;
 /// session goes on and the gap shows in the log.
 /// </summary>
 internal sealed class EnvironmentMonitor(
-    ClinicHardware hardware, ProtocolSession session, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<EnvironmentMonitor> logger)
+    ClinicHardware hardware, ProtocolSession session, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<EnvironmentMonitor> logger,
+    Pipeline.EnvironmentReadings readings)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -27,12 +28,15 @@ internal sealed class EnvironmentMonitor(
                 double humidity = Finite(room.Humidity.Percent, "room humidity");
                 Log.RoomReading(logger, celsius, humidity);
                 session.RecordRoomConditions(celsius, humidity);
+                readings.Publish(Recording.Native.EnvironmentQuantity.RoomTemperature, celsius, "room sensor");
+                readings.Publish(Recording.Native.EnvironmentQuantity.RoomHumidity, humidity, "room sensor");
             }, stoppingToken),
             Every(h.BathProbe.ReadIntervalSeconds, "Bath probe", () =>
             {
                 double celsius = Finite(hardware.BathProbe.ReadTemperature().DegreesCelsius, "bath temperature");
                 Log.BathReading(logger, celsius);
                 session.RecordBathTemperature(celsius);
+                readings.Publish(Recording.Native.EnvironmentQuantity.WaterBathTemperature, celsius, "bath probe");
             }, stoppingToken));
     }
 

@@ -90,7 +90,8 @@ public sealed class OptionsValidationTests
     public void Two_sensors_need_distinct_names_and_real_ones_distinct_addresses()
     {
         IReadOnlyList<string> errors = Errors(
-            ("Sensors:0:Kind", "Real"), ("Sensors:1:Name", "HANDS"), ("Sensors:1:Kind", "Real"), ("Sensors:1:Address", "0x33"));
+            ("Sensors:0:Kind", "Real"), ("Sensors:1:Name", "HANDS"), ("Sensors:1:Kind", "Real"), ("Sensors:1:Address", "0x33"),
+            ("Sensors:1:Hand", "Left"), ("Simulation:TimeScale", "1"), ("Simulation:AutoClinician", "false")); // real sensors: no simulation
         Assert.Equal(2, errors.Count);
         Assert.Contains(errors, e => e.StartsWith("Sensors: name 'hands' is used by Sensors:0 and Sensors:1", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("share I2C bus 1 address 0x33", StringComparison.Ordinal));
@@ -108,7 +109,8 @@ public sealed class OptionsValidationTests
     public void The_summary_lists_every_device_and_the_protocol()
     {
         IReadOnlyList<string> lines = ConfigurationSummary.Describe(Bind([new("Hardware:RoomSensor:Kind", "Real")]));
-        Assert.Equal(9, lines.Count);
+        Assert.Equal(10, lines.Count); // the shipped settings run the simulated patient, which adds a Simulation line
+        Assert.Contains("Simulation: clock ×20, auto-clinician on, ssc patient seed 7, sessions without end", lines);
         Assert.StartsWith("Sensor hands: Emulated MLX90640 on I2C bus 1 at 0x33, 4 Hz, emissivity 0.98", lines[0]);
         Assert.Contains("Room sensor: Real BME280 on I2C bus 1 at 0x76, every 10 s", lines);
         Assert.Contains(lines, l => l.StartsWith("Protocol: manchester", StringComparison.Ordinal));

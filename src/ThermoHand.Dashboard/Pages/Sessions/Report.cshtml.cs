@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using ThermoHand.Dashboard.Security;
+using ThermoHand.Dashboard.Storage;
+
+namespace ThermoHand.Dashboard.Pages.Sessions;
+
+/// <summary>
+/// /sessions/{id}: the session report — facts, protocol, environment, sensor settings, per hand the rewarming curves,
+/// the metric table with units and definitions, DDD with its sign convention and the quality flags. Printable; the
+/// PDF and exports are beside it (<see cref="SessionExports"/>). Every view is audited.
+/// </summary>
+[Authorize(Policy = ClinicPolicies.ViewSessions)]
+public sealed class ReportModel(IClinicStore store, AuditTrail audit) : PageModel
+{
+    public SessionDetail Detail { get; private set; } = null!;
+
+    public IReadOnlyDictionary<string, AnalysisView> Hands { get; private set; } = new Dictionary<string, AnalysisView>();
+
+    public IReadOnlyList<SessionSummary> EarlierSessions { get; private set; } = [];
+
+    public string ChartJson { get; private set; } = "{}";
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
+    {
+        var detail = await store.GetSessionAsync(id, cancellationToken);
+        if (detail is null)
+        {
+            return NotFound($"No session '{id}'.");
+        }
+
+        Detail = detail;
+        Hands = SessionFacts.ResultsByHand(detail.Results);
+        ChartJson = ChartData.Json(Hands.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => ChartData.ForHand(CanvasId(h.Key), h.Value)));
+        if (detail.Summary.PatientReference is { } patient)
+        {
+            EarlierSessions = [.. (await store.GetSessionsOfPatientAsync(patient, cancellationToken))
+                .Where(s => s.SessionId != detail.Summary.SessionId)];
+        }
+
+        await audit.RecordAsync(User, AuditTrail.ViewSession, "session", id, cancellationToken: cancellationToken);
+        return Page();
+    }
+
+    public static string CanvasId(string hand) => "chart-" + hand;
+
+    public string CompareLink(SessionSummary other)
+    {
+        // Earliest first, so the reference column of the comparison is the earlier session.
+        var pair = new[] { other, Detail.Summary }.OrderBy(s => s.StartedUtc ?? DateTimeOffset.MaxValue).Select(s => Uri.EscapeDataString(s.SessionId));
+        return "/compare?sessions=" + string.Join(',', pair);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using ThermoHand.Streaming;
+
+namespace ThermoHand.Dashboard.Security;
+
+/// <summary>
+/// Reads <c>Authorization: Device DEVICE_ID:SECRET</c>. Only the device API asks for this scheme; every other
+/// endpoint accepts the login cookie alone, so a device credential opens nothing else.
+/// </summary>
+public sealed class DeviceAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, DeviceCredentials credentials)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string DeviceIdClaim = "thermohand:device_id";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header) || !header.StartsWith(DeviceAuthentication.Scheme + " ", StringComparison.Ordinal))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var credential = header[(DeviceAuthentication.Scheme.Length + 1)..].Trim();
+        var colon = credential.IndexOf(':');
+        if (colon <= 0 || colon == credential.Length - 1)
+        {
+            return AuthenticateResult.Fail("the Device credential must be DEVICE_ID:SECRET");
+        }
+
+        var device = await credentials.VerifyAsync(credential[..colon], credential[(colon + 1)..], Context.RequestAborted);
+        if (device is null)
+        {
+            return AuthenticateResult.Fail("unknown device or wrong secret");
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "device:" + device.DeviceId), new Claim(DeviceIdClaim, device.DeviceId)], Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = DeviceAuthentication.Scheme;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,64 @@
+namespace ThermoHand.Worker.Health;
+
+/// <summary>
+/// Counters the pipeline updates as it runs and the health checks read: per sensor the time of the newest frame,
+/// subpage reads that worked and failed, and waits caused by slow storage; whether analysis is available; the last
+/// free-space reading. Lock-free (Interlocked/Volatile): the acquisition threads must never wait on a reader.
+/// </summary>
+public sealed class WorkerHealth
+{
+    private readonly SensorCounters[] sensors;
+    private volatile string? analysisUnavailableReason;
+    private long freeBytes = -1;
+
+    public WorkerHealth(int sensorCount) => sensors = Enumerable.Range(0, sensorCount).Select(_ => new SensorCounters()).ToArray();
+
+    public int SensorCount => sensors.Length;
+
+    public SensorCounters Sensor(int index) => sensors[index];
+
+    public bool AnalysisAvailable => analysisUnavailableReason is null;
+
+    public string? AnalysisUnavailableReason => analysisUnavailableReason;
+
+    /// <summary>Free bytes at the last check, -1 before the first.</summary>
+    public long FreeBytes => Interlocked.Read(ref freeBytes);
+
+    /// <summary>Analysis cannot run (OpenCvSharp's native library failed to load). Permanent until restart: the library does not come back.</summary>
+    public void MarkAnalysisUnavailable(string reason) => analysisUnavailableReason ??= reason;
+
+    public void RecordFreeBytes(long bytes) => Interlocked.Exchange(ref freeBytes, bytes);
+
+    public sealed class SensorCounters
+    {
+        private long readsOk;
+        private long readsFailed;
+        private long storageWaits;
+        private long lastFrameTicks = -1;
+
+        public long ReadsOk => Interlocked.Read(ref readsOk);
+
+        public long ReadsFailed => Interlocked.Read(ref readsFailed);
+
+        /// <summary>Times acquisition found the storage queue full and had to wait (back-pressure; nothing dropped).</summary>
+        public long StorageWaits => Interlocked.Read(ref storageWaits);
+
+        /// <summary>Pipeline-clock seconds of the newest assembled image, null before the first.</summary>
+        public double? LastFrameSeconds
+        {
+            get
+            {
+                long ticks = Interlocked.Read(ref lastFrameTicks);
+                return ticks < 0 ? null : TimeSpan.FromTicks(ticks).TotalSeconds;
+            }
+        }
+
+        public void ReadSucceeded() => Interlocked.Increment(ref readsOk);
+
+        public long ReadFailed() => Interlocked.Increment(ref readsFailed);
+
+        public long StorageWaited() => Interlocked.Increment(ref storageWaits);
+
+        public void FrameAt(double pipelineSeconds) => Interlocked.Exchange(ref lastFrameTicks, TimeSpan.FromSeconds(pipelineSeconds).Ticks);
+    }
+}

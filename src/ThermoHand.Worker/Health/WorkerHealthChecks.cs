@@ -1,0 +1,120 @@
+using System.Globalization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using ThermoHand.Worker.Configuration;
+using ThermoHand.Worker.Pipeline;
+using ThermoHand.Worker.Storage;
+using ThermoHand.Worker.Streaming;
+
+namespace ThermoHand.Worker.Health;
+
+/// <summary>Names of the worker's health checks (keys in health.json).</summary>
+public static class HealthCheckNames
+{
+    public const string FrameAge = "frame_age";
+    public const string I2cErrorRate = "i2c_error_rate";
+    public const string FreeSpace = "free_space";
+    public const string Analysis = "analysis";
+    public const string OutboxBacklog = "outbox_backlog";
+}
+
+/// <summary>Unhealthy when a sensor has given no image for longer than Pipeline:MaximumFrameAgeSeconds.</summary>
+public sealed class FrameAgeHealthCheck(WorkerHealth health, PipelineClock clock, IOptions<WorkerOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        double limit = options.Value.Pipeline.MaximumFrameAgeSeconds;
+        double now = clock.Now;
+        double worst = 0;
+        var problems = new List<string>();
+        for (int i = 0; i < health.SensorCount; i++)
+        {
+            double age = health.Sensor(i).LastFrameSeconds is { } last ? now - last : now;
+            worst = Math.Max(worst, age);
+            if (age > limit)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"Sensors:{i}: no image for {age:0.0} s (limit {limit:0.#} s)"));
+            }
+        }
+
+        var data = new Dictionary<string, object> { ["frame_age_s"] = Math.Round(worst, 2) };
+        return Task.FromResult(problems.Count == 0
+            ? HealthCheckResult.Healthy(string.Create(CultureInfo.InvariantCulture, $"newest image at most {worst:0.0} s old"), data)
+            : HealthCheckResult.Unhealthy(string.Join("; ", problems), data: data));
+    }
+}
+
+/// <summary>Degraded when more than Pipeline:MaximumI2cErrorRate of subpage reads failed since the previous check.</summary>
+public sealed class I2cErrorRateHealthCheck(WorkerHealth health, IOptions<WorkerOptions> options) : IHealthCheck
+{
+    private readonly Lock gate = new();
+    private long previousOk;
+    private long previousFailed;
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        long ok = 0, failed = 0;
+        for (int i = 0; i < health.SensorCount; i++)
+        {
+            ok += health.Sensor(i).ReadsOk;
+            failed += health.Sensor(i).ReadsFailed;
+        }
+
+        double rate;
+        lock (gate)
+        {
+            long dOk = ok - previousOk, dFailed = failed - previousFailed;
+            previousOk = ok;
+            previousFailed = failed;
+            rate = dOk + dFailed == 0 ? 0 : (double)dFailed / (dOk + dFailed);
+        }
+
+        double limit = options.Value.Pipeline.MaximumI2cErrorRate;
+        var data = new Dictionary<string, object> { ["i2c_error_rate"] = Math.Round(rate, 4) };
+        string text = string.Create(CultureInfo.InvariantCulture, $"{rate:P1} of subpage reads failed since the last check (limit {limit:P1})");
+        return Task.FromResult(rate > limit ? HealthCheckResult.Degraded(text + "; check the sensor wiring and the I2C clock", data: data) : HealthCheckResult.Healthy(text, data));
+    }
+}
+
+/// <summary>Unhealthy below Storage:MinimumFreeMegabytes free, Degraded below twice that.</summary>
+public sealed class FreeSpaceHealthCheck(IFreeSpaceProbe probe, SessionFiles files, WorkerHealth health, IOptions<WorkerOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(files.Root);
+        long free = probe.FreeBytes(files.Root);
+        health.RecordFreeBytes(free);
+        long margin = options.Value.Storage.MinimumFreeMegabytes * 1024 * 1024;
+        var data = new Dictionary<string, object> { ["free_bytes"] = free };
+        string text = $"{DiskSpaceBudget.Megabytes(free)} free in {files.Root} (kept free: {DiskSpaceBudget.Megabytes(margin)})";
+        return Task.FromResult(
+            free < margin ? HealthCheckResult.Unhealthy(text + "; sessions cannot start", data: data)
+            : free < 2 * margin ? HealthCheckResult.Degraded(text + "; copy recordings off the device soon", data: data)
+            : HealthCheckResult.Healthy(text, data));
+    }
+}
+
+/// <summary>Degraded when the live analysis cannot run (OpenCvSharp's native library missing); recording goes on.</summary>
+public sealed class AnalysisHealthCheck(WorkerHealth health) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object> { ["analysis_available"] = health.AnalysisAvailable };
+        return Task.FromResult(health.AnalysisAvailable
+            ? HealthCheckResult.Healthy("analysis available", data)
+            : HealthCheckResult.Degraded("analysis unavailable: " + health.AnalysisUnavailableReason, data: data));
+    }
+}
+
+/// <summary>Degraded when more than Pipeline:MaximumOutboxBacklog messages wait for the dashboard.</summary>
+public sealed class OutboxBacklogHealthCheck(IDeviceOutbox outbox, IOptions<WorkerOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        long pending = outbox.PendingCount;
+        long limit = options.Value.Pipeline.MaximumOutboxBacklog;
+        var data = new Dictionary<string, object> { ["queue_length"] = pending };
+        string text = $"{pending} messages wait for the dashboard (limit {limit})";
+        return Task.FromResult(pending > limit ? HealthCheckResult.Degraded(text + "; is the dashboard reachable?", data: data) : HealthCheckResult.Healthy(text, data));
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ThermoHand.Analysis;
+using ThermoHand.Recording.Native;
+using ThermoHand.Streaming;
+using ThermoHand.Worker.Health;
+using ThermoHand.Worker.Pipeline;
+using ThermoHand.Worker.Storage;
+
+namespace ThermoHand.Worker.Tests.Pipeline;
+
+/// <summary>
+/// The worker plays a whole (short) protocol on the simulated patient at 20× speed with the auto-clinician, and
+/// everything it produced is checked against everything else: sensor → channel → recording → store → dashboard queue.
+/// </summary>
+[Collection(PipelineHost.Collection)]
+public sealed class PipelineEndToEndTests
+{
+    [Fact]
+    public async Task A_simulated_session_is_recorded_without_loss_analysed_and_sent()
+    {
+        await using PipelineHost worker = PipelineHost.Build();
+        SessionClosed? closed = null;
+        worker.Pipeline.Coordinator.Closed += c => closed = c;
+        await worker.Host.StartAsync();
+        await PipelineHost.Until(() => closed is not null, "the session to complete");
+        await worker.Host.StopAsync();
+
+        // Store: one completed session, its events and the recording it names.
+        StoredSession row = Assert.Single(worker.Store.All());
+        Assert.Equal(SessionStates.Completed, row.State);
+        Assert.Equal("completed", row.Outcome);
+        Assert.False(row.Recovered);
+        Assert.Equal("ZQ-9137", row.PatientReference);
+        Assert.Equal(0.98, row.Emissivity, 3);
+        Assert.Contains("Ta − 8", row.ReflectedTemperatureRule);
+        string[] expectedEvents = ["acclimatisation_start", "baseline_start", "baseline_end", "challenge_start", "challenge_end", "rewarming_end"];
+        Assert.Equal(expectedEvents, worker.Store.Events(row.Id).Select(e => e.Type));
+
+        // Recording: closed normally, every subpage the consumer took during the session, the protocol events.
+        string path = Path.Combine(worker.Folder, row.Id, Assert.Single(row.RecordingFiles));
+        RecordingInfo info = RecordingInfo.Read(path);
+        HandSessionResult hand = Assert.Single(closed!.Hands);
+        Assert.Equal(RecordingEnding.ClosedNormally, info.Integrity.Ending);
+        Assert.Equal(hand.SubpagesRecorded, info.SubpageCount);
+        Assert.Equal(row.SubpagesRecorded, info.SubpageCount);
+        Assert.Equal(expectedEvents, info.Events.Select(e => e.Type));
+        Assert.True(info.EnvironmentReadings.Count >= 2, $"room/bath readings in the recording: {info.EnvironmentReadings.Count}");
+        Assert.Equal(0.98f, info.Header.Emissivity, 3);
+        Assert.Equal(Hand.Right, info.Header.Hand);
+
+        // Nothing dropped between acquisition and storage: every subpage queued was taken by the consumer.
+        AcquisitionLoop acquisition = Assert.Single(worker.Pipeline.Acquisition);
+        HandPipeline consumer = Assert.Single(worker.Pipeline.Hands);
+        Assert.Equal(acquisition.SubpagesQueued, consumer.SubpagesTaken);
+        Assert.Equal(consumer.SubpagesTaken - consumer.SubpagesOutsideSession, info.SubpageCount);
+
+        // The session spans the protocol: 75 s at 2 Hz ≈ 150 subpages, first near t = 0, last at or after rewarming_end.
+        double rewarmingEnd = info.Events.Single(e => e.Type == "rewarming_end").TimeSeconds;
+        Assert.InRange(rewarmingEnd, 75, 76.5); // 20 + 10 + 5 + 40 s, plus the auto-clinician's reaction (a 250 ms tick) twice
+        Assert.InRange(info.FirstSubpageSeconds!.Value, 0, 1.0);
+        Assert.True(info.LastSubpageSeconds >= rewarmingEnd - 1, $"last subpage {info.LastSubpageSeconds} s");
+        // 75 s at 2 Hz is 150 subpages; on a loaded machine the acquisition thread can be late and the sensor then
+        // overwrites a measurement (seen by the assembler as a skipped subpage, not a drop by us), hence the lower bound.
+        Assert.InRange(info.SubpageCount, 100, 155);
+
+        // Dashboard queue: started (the only message with the reference), events, every frame, analyses, ended.
+        MemoryOutbox outbox = worker.Outbox;
+        JsonElement started = Assert.Single(outbox.Of(DeviceMessageKinds.SessionStarted));
+        Assert.Equal("ZQ-9137", started.GetProperty("patient_ref").GetString());
+        Assert.Equal("test-short", started.GetProperty("preset").GetProperty("name").GetString());
+        Assert.Equal(expectedEvents, outbox.Of(DeviceMessageKinds.Event).Select(e => e.GetProperty("type").GetString()));
+        List<JsonElement> frames = outbox.Of(DeviceMessageKinds.Frame).ToList();
+        Assert.Equal(hand.FramesAssembled, frames.Count);
+        Assert.All(frames, f => Assert.Equal(768, f.GetProperty("temps").GetArrayLength()));
+        Assert.Contains(outbox.Of(DeviceMessageKinds.Analysis), a => !a.GetProperty("final").GetBoolean());
+        JsonElement final = Assert.Single(outbox.Of(DeviceMessageKinds.Analysis), a => a.GetProperty("final").GetBoolean());
+        Assert.Equal("thermohand/analysis/v1", final.GetProperty("result").GetProperty("schema").GetString());
+        Assert.True(File.Exists(Path.Combine(worker.Folder, row.Id, "right.analysis.json")));
+        JsonElement ended = Assert.Single(outbox.Of(DeviceMessageKinds.SessionEnded));
+        Assert.Equal("completed", ended.GetProperty("outcome").GetString());
+        Assert.All(outbox.Messages.Where(m => m.Kind != DeviceMessageKinds.Status), m => Assert.Equal(row.Id, m.SessionId));
+
+        // The simulated hands follow the protocol: out of view in the water, back after hands-out.
+        double challengeStart = info.Events.Single(e => e.Type == "challenge_start").TimeSeconds;
+        double challengeEnd = info.Events.Single(e => e.Type == "challenge_end").TimeSeconds;
+        Assert.Equal(5, challengeEnd - challengeStart, 0.5);
+        static double Hottest(JsonElement frame) => frame.GetProperty("temps").EnumerateArray().Where(t => t.ValueKind == JsonValueKind.Number).Max(t => t.GetDouble());
+        double T(JsonElement frame) => frame.GetProperty("t_s").GetDouble();
+        Assert.All(frames.Where(f => T(f) > challengeStart + 1.5 && T(f) < challengeEnd), f => Assert.True(Hottest(f) < 26, $"hand still in view at {T(f)} s: {Hottest(f):0.0} °C"));
+        Assert.All(frames.Where(f => T(f) < challengeStart - 1 || T(f) > challengeEnd + 8), f => Assert.True(Hottest(f) > 27, $"hand missing at {T(f)} s"));
+
+        // Logs never carry the patient reference.
+        Assert.DoesNotContain(worker.Logs.Lines, line => line.Contains("ZQ-9137", StringComparison.Ordinal));
+        Assert.Contains(worker.Logs.Lines, line => line.Contains("ended (completed)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Analysis_unavailable_still_records_every_frame_and_health_says_so()
+    {
+        await using PipelineHost worker = PipelineHost.Build(services: s => s.AddSingleton<IRegionTrackerFactory>(new MissingOpenCv()));
+        SessionClosed? closed = null;
+        worker.Pipeline.Coordinator.Closed += c => closed = c;
+        await worker.Host.StartAsync();
+        await PipelineHost.Until(() => closed is not null, "the session to complete");
+        HealthReporter reporter = worker.Host.Services.GetRequiredService<HealthReporter>();
+        var report = await reporter.ReportNowAsync();
+        await worker.Host.StopAsync();
+
+        StoredSession row = Assert.Single(worker.Store.All());
+        Assert.Equal(SessionStates.Completed, row.State);
+        RecordingInfo info = RecordingInfo.Read(Path.Combine(worker.Folder, row.Id, "right.threc"));
+        Assert.Equal(RecordingEnding.ClosedNormally, info.Integrity.Ending);
+        Assert.InRange(info.SubpageCount, 100, 155);
+        Assert.Equal(Assert.Single(worker.Pipeline.Acquisition).SubpagesQueued, Assert.Single(worker.Pipeline.Hands).SubpagesTaken);
+        Assert.Empty(worker.Outbox.Of(DeviceMessageKinds.Analysis));
+        Assert.Equal(Assert.Single(closed!.Hands).FramesAssembled, worker.Outbox.Of(DeviceMessageKinds.Frame).Count());
+        Assert.All(worker.Outbox.Of(DeviceMessageKinds.Frame), f => Assert.Equal(0, f.GetProperty("regions").GetArrayLength()));
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, report.Entries[HealthCheckNames.Analysis].Status);
+        Assert.Contains("DllNotFoundException", report.Entries[HealthCheckNames.Analysis].Description);
+        JsonElement status = worker.Outbox.Of(DeviceMessageKinds.Status).Last();
+        Assert.False(status.GetProperty("analysis_available").GetBoolean());
+        Assert.Contains(worker.Logs.Lines, l => l.Contains("Analysis unavailable", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(worker.Folder, "health.json")));
+    }
+
+    private sealed class MissingOpenCv : IRegionTrackerFactory
+    {
+        public ThermoHand.Analysis.Regions.IHandRegionTracker Create(Hand hand) =>
+            throw new TypeInitializationException("OpenCvSharp.NativeMethods", new DllNotFoundException("Unable to load shared library 'OpenCvSharpExtern'"));
+    }
+}
