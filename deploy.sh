@@ -180,7 +180,7 @@ EOF
 )"
 
 # ---------------------------------------------------------------------------------------------------------------
-step "Check OpenCvSharp's native library for linux-arm64 (libOpenCvSharpExtern.so) — needed for analysis only"
+step "Check OpenSSL (required) and OpenCvSharp's native library for linux-arm64 (libOpenCvSharpExtern.so, for analysis)"
 # NuGet serves no linux-arm64 OpenCvSharp runtime, so the library is built on the Pi (docs/deploy.md). Without it
 # the worker records every frame and reports analysis as unavailable; recordings can be analysed later.
 run_remote "$(cat <<EOF
@@ -189,6 +189,8 @@ for candidate in '$remote_dir/worker/libOpenCvSharpExtern.so' /usr/local/lib/lib
 if [ -z "\$lib" ]; then echo "OPENCV MISSING: no libOpenCvSharpExtern.so on the device. The worker will record every frame but report analysis as unavailable. Build it on the Pi as docs/deploy.md ('OpenCvSharp on the Pi') explains, then rerun deploy.sh."
 elif ldd "\$lib" | grep -q 'not found'; then echo "OPENCV BROKEN: \$lib is there but needs libraries that are missing:"; ldd "\$lib" | grep 'not found'; echo "install them (apt-get install libopencv-dev) or the worker runs without analysis"
 else echo "OPENCV OK: \$lib"; fi
+# The .NET runtime itself needs OpenSSL on Linux (random session ids, https to the dashboard); Raspberry Pi OS has it.
+ldconfig -p | grep -q 'libssl.so.3 ' || { echo "LIBSSL MISSING: the worker needs OpenSSL 3: apt-get install libssl3 (libssl3t64 on Trixie)" >&2; exit 1; }
 EOF
 )"
 

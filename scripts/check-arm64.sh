@@ -3,7 +3,7 @@
 #   1. the worker publishes as a self-contained linux-arm64 program (an aarch64 ELF executable);
 #   2. deploy.sh --dry-run prints every step, runs nothing (ssh, rsync and dotnet are trapped), and each script it
 #      would send to the Pi is valid bash; its argument errors name the option to fix;
-#   3. if qemu-user-static and the arm64 C/C++ runtime (libc6-arm64-cross, libstdc++6-arm64-cross) are installed,
+#   3. if qemu-user-static and arm64 libc6, libstdc++6 and libssl3 (Debian multiarch) are installed,
 #      the arm64 worker starts under qemu-aarch64 with every device emulated ("Application started"), reports a bad
 #      setting by name (exit 2), and stops cleanly on SIGTERM (what systemd sends).
 # Every step is time-boxed. Prints "check-arm64: OK …" and exits 0, or names the failed check and exits 1.
@@ -44,6 +44,10 @@ binary="$work/worker/thermohand-worker"
 [[ "$(od -An -tx1 -j18 -N2 "$binary" | tr -d ' \n')" == "b700" ]] || fail "$binary is not an aarch64 (arm64) executable"
 [[ -f "$work/worker/libcoreclr.so" ]] || fail "the publish is not self-contained (no libcoreclr.so beside the program)"
 [[ -f "$work/worker/appsettings.json" ]] || fail "the publish lacks appsettings.json"
+# hardware/thermohand.service is Type=notify: without the systemd lifetime the worker never reports ready and
+# `systemctl start` fails after 90 s on the Pi.
+grep -q '"Microsoft.Extensions.Hosting.Systemd' "$work/worker/thermohand-worker.deps.json" ||
+  fail "the worker does not reference Microsoft.Extensions.Hosting.Systemd, which the Type=notify unit needs (AddSystemd)"
 pass "self-contained linux-arm64 publish: aarch64 ELF, $(du -sm "$work/worker" | cut -f1) MB"
 
 # --- 2. deploy.sh --dry-run ------------------------------------------------------------------------------------
@@ -109,23 +113,26 @@ pass "deploy.sh rejects a missing or malformed --host with a message naming it"
 
 # --- 3. the arm64 worker under qemu-user ---------------------------------------------------------------------------
 qemu=$(command -v qemu-aarch64-static || command -v qemu-aarch64 || true)
-sysroot=/usr/aarch64-linux-gnu
-if [[ -z "$qemu" || ! -e "$sysroot/lib/ld-linux-aarch64.so.1" || ! -e "$sysroot/lib/libstdc++.so.6" ]]; then
-  echo "check-arm64: SKIPPED the qemu start check: needs qemu-user-static, libc6-arm64-cross and libstdc++6-arm64-cross (scripts/ensure-deps.sh test)"
+arm64_libs=/usr/lib/aarch64-linux-gnu
+if [[ -z "$qemu" || ! -e /lib/ld-linux-aarch64.so.1 || ! -e "$arm64_libs/libstdc++.so.6" || ! -e "$arm64_libs/libssl.so.3" ]]; then
+  echo "check-arm64: SKIPPED the qemu start check: needs qemu-user-static and libc6:arm64, libstdc++6:arm64, libssl3:arm64 (scripts/ensure-deps.sh test)"
   echo "check-arm64: OK ($checks checks, qemu check skipped)"
   exit 0
 fi
 
 # Simulation mode: every device Emulated (the shipped appsettings.json), data in a scratch folder, a cheap scene.
+# Called as `( run_worker … ) &`: the exec replaces that one subshell, so $! is qemu itself and a signal reaches the
+# worker (qemu passes it on), not a shell in between.
 run_worker() {
-  (cd "$work/worker" && exec env DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_ENVIRONMENT=Production \
+  cd "$work/worker"
+  exec env DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_ENVIRONMENT=Production \
     Storage__Path="$work/data" Simulation__SubSamplesPerPixel=2 "$@" \
-    "$qemu" -L "$sysroot" ./thermohand-worker)
+    "$qemu" ./thermohand-worker
 }
 
 # A bad setting must stop the arm64 build too, naming the key (exit 2 = configuration error).
 set +e
-run_worker Sensors__0__RefreshRateHz=3 >"$work/bad-config.log" 2>&1 </dev/null &
+(run_worker Sensors__0__RefreshRateHz=3) >"$work/bad-config.log" 2>&1 </dev/null &
 bad_pid=$!
 worker_pid=$bad_pid
 timeout 120 tail --pid="$bad_pid" -f /dev/null
@@ -140,7 +147,7 @@ pass "arm64 worker under qemu rejects Sensors:0:RefreshRateHz=3 by name (exit 2)
 log="$work/worker.log"
 : >"$log"
 started_at=$(date +%s%N)
-run_worker >"$log" 2>&1 </dev/null &
+(run_worker) >"$log" 2>&1 </dev/null &
 worker_pid=$!
 started=0
 for _ in $(seq 1 1200); do # up to 120 s: qemu translates the whole .NET runtime's start-up
@@ -156,6 +163,7 @@ fi
 sleep 5 # let it run: sensors, protocol ticker, room/bath monitors and the pipeline all tick at least once
 kill -0 "$worker_pid" 2>/dev/null || { tail -30 "$log" >&2; fail "arm64 worker under qemu exited within 5 s of starting"; }
 rss_kb=$(ps -o rss= -p "$worker_pid" | tr -d ' ' || echo "?")
+[[ "$(ps -o comm= -p "$worker_pid")" == qemu-aarch64* ]] || fail "internal: pid $worker_pid is not the qemu process"
 kill -TERM "$worker_pid"
 set +e
 timeout 60 tail --pid="$worker_pid" -f /dev/null

@@ -155,6 +155,7 @@ public sealed class BrowserDashboardTests(BrowserServerFixture server)
         Assert.Equal(before.Rois.Count, await page.Locator("section[data-hand=right] canvas.report-chart").CountAsync());
         await page.WaitForFunctionAsync("() => document.documentElement.dataset.chartsDrawn !== undefined");
         Assert.Equal("2", await page.GetAttributeAsync("#compare-right-D3", "data-series"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = DocsImage("dashboard-compare.png"), FullPage = true });
         await page.Context.CloseAsync();
     }
 

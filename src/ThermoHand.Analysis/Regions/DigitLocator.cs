@@ -6,6 +6,21 @@ public sealed record DigitPositions(
     PixelPoint Axis,
     bool PlacedBySpacing)
 {
+    /// <summary>The hand is too small in the image to tell its fingers apart; no digit is named.</summary>
+    public bool HandTooSmall { get; init; }
+
+    /// <summary>
+    /// Some of D2–D5 were not resolved as separate tips and were left out rather than guessed (the fingers that were
+    /// resolved are named by their position relative to the middle finger).
+    /// </summary>
+    public bool PartlyResolved { get; init; }
+
+    /// <summary>
+    /// Enough fingers for a baseline: all four, or — when the fingers are resolved only partly — the middle finger and
+    /// at least two others, each named from its own tip (the rest are reported as not resolved).
+    /// </summary>
+    public bool EnoughForBaseline => FingersFound || (PartlyResolved && Fingertip(3) is not null && Enumerable.Range(2, 4).Count(d => Fingertip(d) is not null) >= 3);
+
     /// <summary>Fingertip centre of digit 1 (thumb) … 5 (little finger).</summary>
     public PixelPoint? Fingertip(int digit) => FingertipCentres[digit - 1];
 
@@ -55,16 +70,30 @@ public sealed class DigitLocator
             }
         }
 
+        // The hand's own scale: four fingers share the palm's width (twice the palm radius).
+        var spacing = shape.PalmRadius / 2;
+        if (spacing < options.MinimumFingerSpacingPixels)
+        {
+            return new DigitPositions(new PixelPoint?[5], axis, PlacedBySpacing: false) { HandTooSmall = true };
+        }
+
         if (thumb is not null)
         {
             tips[0] = thumb.Centre;
         }
 
-        var fingers = shape.Candidates
-            .Where(c => c != thumb && Math.Abs(AngleFromAxis(shape.PalmCentre, axis, c.OutlineTip, side)) < Math.PI / 2)
+        var fingers = DistinctTips(
+                shape.Candidates.Where(c => c != thumb && Math.Abs(AngleFromAxis(shape.PalmCentre, axis, c.OutlineTip, side)) < Math.PI / 2),
+                thumb,
+                spacing)
             .OrderByDescending(c => c.Reach)
             .Take(4)
             .ToList();
+        if (fingers.Count is 2 or 3)
+        {
+            return NameAroundMiddleFinger(shape, axis, side, spacing, fingers, tips);
+        }
+
         if (fingers.Count == 4)
         {
             // The four fingers fan around the true hand axis; their mean direction is a better axis than the
@@ -89,6 +118,81 @@ public sealed class DigitLocator
         return new DigitPositions(tips, axis, placed);
     }
 
+    /// <summary>
+    /// One candidate per tip: at low resolution a single fingertip can show two outline maxima a fraction of a finger
+    /// apart. Candidates closer than half the expected finger spacing to a farther-reaching one (or to the thumb) are
+    /// the same tip.
+    /// </summary>
+    private static List<FingertipCandidate> DistinctTips(IEnumerable<FingertipCandidate> candidates, FingertipCandidate? thumb, double spacing)
+    {
+        var kept = new List<FingertipCandidate>();
+        foreach (var candidate in candidates.OrderByDescending(c => c.Reach))
+        {
+            if (thumb is not null && candidate.OutlineTip.DistanceTo(thumb.OutlineTip) < spacing / 2)
+            {
+                continue;
+            }
+
+            if (kept.All(k => k.OutlineTip.DistanceTo(candidate.OutlineTip) >= spacing / 2))
+            {
+                kept.Add(candidate);
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>
+    /// Names two or three separately resolved fingers without guessing the others. The middle finger is the longest
+    /// (reaches farthest from the palm); the others are named by how many finger spacings they lie across the hand
+    /// from it: the nearest on the thumb side is the index finger, one spacing on the other side the ring finger,
+    /// two the little finger. Fingertips fan out, so the tips lie further apart than the knuckles: a tip is counted
+    /// one spacing away up to 1.5 spacings. Digits not resolved stay empty (reported, not invented).
+    /// </summary>
+    private static DigitPositions NameAroundMiddleFinger(
+        HandShape shape, PixelPoint axis, int side, double spacing, List<FingertipCandidate> fingers, PixelPoint?[] tips)
+    {
+        var palm = shape.PalmCentre;
+        var middle = fingers[0]; // ordered by reach
+        tips[2] = middle.Centre;
+        var middleAcross = side * Across(palm, axis, middle.OutlineTip);
+        var assigned = new Dictionary<int, (FingertipCandidate Candidate, double Error)>();
+        foreach (var finger in fingers.Skip(1))
+        {
+            // Positive towards the thumb. Index finger: one step to the thumb side; ring, little: one, two the other way.
+            var steps = ((side * Across(palm, axis, finger.OutlineTip)) - middleAcross) / spacing;
+            int digit;
+            double error;
+            if (steps > 0)
+            {
+                digit = 2;
+                error = Math.Abs(steps - 1);
+            }
+            else
+            {
+                digit = -steps < 1.5 ? 4 : 5;
+                error = Math.Abs(-steps - (digit - 3));
+            }
+
+            if (-steps > 3.0 || steps > 2.0)
+            {
+                continue; // too far across to be a finger of this hand at this scale
+            }
+
+            if (!assigned.TryGetValue(digit, out var existing) || error < existing.Error)
+            {
+                assigned[digit] = (finger, error);
+            }
+        }
+
+        foreach (var (digit, (candidate, _)) in assigned)
+        {
+            tips[digit - 1] = candidate.Centre;
+        }
+
+        return new DigitPositions(tips, axis, PlacedBySpacing: false) { PartlyResolved = true };
+    }
+
     /// <summary>Signed angle of a point seen from the palm centre, 0 along the axis, positive towards the thumb side.</summary>
     private static double AngleFromAxis(PixelPoint palm, PixelPoint axis, PixelPoint point, int side)
     {
@@ -107,6 +211,7 @@ public sealed class DigitLocator
         HandShape shape, HandSegmentation segmentation, PixelPoint axis, int side, List<FingertipCandidate> fingers, PixelPoint?[] tips)
     {
         var palm = shape.PalmCentre;
+        var thumbTip = tips[0];
         var knuckleLine = options.KnuckleLinePalmRadii * shape.PalmRadius;
 
         // Width of the hand where the fingers start: outline points within half a pixel of the knuckle line.
@@ -122,6 +227,9 @@ public sealed class DigitLocator
             }
         }
 
+        // The finger roots lie within the palm's width; anything farther to the thumb side at the knuckle line is the
+        // thumb's own lobe (at low resolution it joins the outline there) and must not widen the finger strips.
+        highest = Math.Min(highest, shape.PalmRadius);
         var width = highest - lowest;
         if (!(width >= 2.0))
         {
@@ -157,9 +265,15 @@ public sealed class DigitLocator
 
             if (distal is { } outlineTip)
             {
-                tips[k + 1] = // No extra step towards the phalanx centre here: blurring rounds the distal end of a closed finger group, so
-                // its outline already lies proximal of the true tips.
-                tips[k + 1] = HandShapeFinder.DistalPadCentre(segmentation, outlineTip, axis * -1, beyondPad: 0);
+                // No extra step towards the phalanx centre here: blurring rounds the distal end of a closed finger
+                // group, so its outline already lies proximal of the true tips.
+                var placed = HandShapeFinder.DistalPadCentre(segmentation, outlineTip, axis * -1, beyondPad: 0);
+                if (thumbTip is { } t && placed.DistanceTo(t) < strip)
+                {
+                    continue; // the strip's distal end is the thumb's lobe, not a finger: leave the digit unnamed
+                }
+
+                tips[k + 1] = placed;
                 anyPlaced = true;
             }
         }

@@ -32,7 +32,12 @@ internal sealed class HandBaselineBuilder
         if (frames.Count > 0)
         {
             var first = frames[0];
-            var moved = Enumerable.Range(2, 4).Max(d => first.Digits.Fingertip(d)!.Value.DistanceTo(digits.Fingertip(d)!.Value));
+            // Over the fingers found in both frames (a partly resolved hand may lack one).
+            var moved = Enumerable.Range(2, 4)
+                .Where(d => first.Digits.Fingertip(d) is not null && digits.Fingertip(d) is not null)
+                .Select(d => first.Digits.Fingertip(d)!.Value.DistanceTo(digits.Fingertip(d)!.Value))
+                .DefaultIfEmpty(double.PositiveInfinity)
+                .Max();
             if (moved > motionLimit)
             {
                 frames.Clear();

@@ -75,9 +75,13 @@ public sealed class HandRegionTracker : IHandRegionTracker, IDisposable
         var shape = shapeFinder.Find(segmentation);
         var positions = new PixelPoint?[6];
         var lost = new bool[6];
+        string? digitFlag = null;
         if (Baseline is null)
         {
-            LocateBeforeBaseline(shape, segmentation, positions, flags);
+            if (LocateBeforeBaseline(shape, segmentation, positions, flags))
+            {
+                digitFlag = RegionFlags.HandTooSmall;
+            }
         }
         else
         {
@@ -96,7 +100,7 @@ public sealed class HandRegionTracker : IHandRegionTracker, IDisposable
             flags.Add(RegionFlags.Motion);
         }
 
-        var readings = Measure(segmentation, shape, positions, lost, moving);
+        var readings = Measure(segmentation, shape, positions, lost, moving, digitFlag);
         positions.CopyTo(previousPositions, 0);
         handInPreviousFrame = true;
         handSeenBefore = true;
@@ -125,9 +129,18 @@ public sealed class HandRegionTracker : IHandRegionTracker, IDisposable
         return readings;
     }
 
-    private void LocateBeforeBaseline(HandShape shape, HandSegmentation segmentation, PixelPoint?[] positions, List<string> flags)
+    /// <summary>Places the digits of a frame before the baseline is fixed; true when the hand is too small to name any.</summary>
+    private bool LocateBeforeBaseline(HandShape shape, HandSegmentation segmentation, PixelPoint?[] positions, List<string> flags)
     {
         var digits = digitLocator.Locate(shape, segmentation, Hand);
+        if (digits.HandTooSmall)
+        {
+            flags.Add(RegionFlags.HandTooSmall);
+            flags.Add(RegionFlags.BaselinePending);
+            baselineBuilder.Reset();
+            return true;
+        }
+
         for (var d = 1; d <= 5; d++)
         {
             positions[d - 1] = digits.Fingertip(d);
@@ -138,14 +151,14 @@ public sealed class HandRegionTracker : IHandRegionTracker, IDisposable
             flags.Add(RegionFlags.FingersCloseTogether);
         }
 
-        if (digits.FingersFound)
+        if (digits.EnoughForBaseline)
         {
             baselineBuilder.Add(shape, digits, options.MotionLimitPixels);
             if (baselineBuilder.Count >= options.BaselineFrameCount)
             {
                 Baseline = baselineBuilder.Build();
                 baselineBuilder.Reset();
-                return;
+                return false;
             }
         }
         else
@@ -154,6 +167,7 @@ public sealed class HandRegionTracker : IHandRegionTracker, IDisposable
         }
 
         flags.Add(RegionFlags.BaselinePending);
+        return false;
     }
 
     /// <summary>
@@ -265,7 +279,7 @@ public sealed class HandRegionTracker : IHandRegionTracker, IDisposable
         return false;
     }
 
-    private RegionReading[] Measure(HandSegmentation segmentation, HandShape shape, PixelPoint?[] positions, bool[] lost, bool moving)
+    private RegionReading[] Measure(HandSegmentation segmentation, HandShape shape, PixelPoint?[] positions, bool[] lost, bool moving, string? digitFlag)
     {
         var readings = new RegionReading[6];
         for (var slot = 0; slot < 6; slot++)
@@ -274,7 +288,8 @@ public sealed class HandRegionTracker : IHandRegionTracker, IDisposable
             var name = digit is { } d ? RegionNames.Digit(d) : RegionNames.Dorsum;
             if (lost[slot] || positions[slot] is not { } position)
             {
-                readings[slot] = new RegionReading(name, digit, double.NaN, double.NaN, double.NaN, false, RegionFlags.RegionLost);
+                var why = digit is not null && digitFlag is not null ? digitFlag : RegionFlags.RegionLost;
+                readings[slot] = new RegionReading(name, digit, double.NaN, double.NaN, double.NaN, false, why);
                 continue;
             }
 

@@ -31,6 +31,9 @@ public sealed class HandSegmenter : IDisposable
     private readonly Mat hotContact = new();
     private readonly Mat handMask;
     private readonly Mat distance = new();
+    private readonly Mat padded = new();
+    private readonly Mat paddedDistance = new();
+    private readonly Mat ridge = new();
     private readonly Mat hotMarginKernel;
     private readonly float[] filled = new float[ThermalFrame.PixelCount];
     private readonly bool[] invalid = new bool[ThermalFrame.PixelCount];
@@ -142,6 +145,14 @@ public sealed class HandSegmenter : IDisposable
         Cv2.MinMaxLoc(distance, out _, out var deepest, out _, out var deepestAt);
         var palmCentre = new PixelPoint(((deepestAt.X + 0.5) / scale) - 0.5, ((deepestAt.Y + 0.5) / scale) - 0.5);
         var palmRadius = deepest / scale;
+        if (DistanceToImageBorder(palmCentre) < PalmInViewFraction * palmRadius && NearestBorderIsWristSide(palmCentre))
+        {
+            // A hand close to the sensor: the view cuts it across the palm on the wrist side (the bottom edge, in the
+            // mounting of docs/regions.md), so the cut area is its widest part and the distance map, blind to the
+            // border, puts the "palm" on the border. The palm is then the largest circle inside the visible hand.
+            (palmCentre, palmRadius) = InscribedCircleInView();
+        }
+
         if (DistanceToImageBorder(palmCentre) < PalmInViewFraction * palmRadius)
         {
             // The distance map does not see the image border, so a warm object cut by the border (the real bench
@@ -150,6 +161,11 @@ public sealed class HandSegmenter : IDisposable
             // either: neither the dorsum nor the registration to the baseline has anything to stand on.
             AddOnce(flags, RegionFlags.WarmObject);
             return NotFound(flags, background, skin);
+        }
+
+        if (LeavesViewBeyondWrist(contours[chosen]))
+        {
+            flags.Add(RegionFlags.HandNotFullyInView);
         }
 
         return new HandSegmentation(
@@ -164,6 +180,9 @@ public sealed class HandSegmenter : IDisposable
         hot.Dispose();
         handMask.Dispose();
         distance.Dispose();
+        padded.Dispose();
+        paddedDistance.Dispose();
+        ridge.Dispose();
         hotMarginKernel.Dispose();
         hotContact.Dispose();
     }
@@ -214,6 +233,54 @@ public sealed class HandSegmenter : IDisposable
         Cv2.Dilate(hot, hotContact, null);
         Cv2.BitwiseAnd(hotContact, handMask, hotContact);
         return Cv2.CountNonZero(hotContact) / (double)scale;
+    }
+
+    /// <summary>
+    /// The largest circle inside the hand mask that also stays inside the image (the image border counts as an
+    /// edge): centre and radius in sensor pixels.
+    /// </summary>
+    private (PixelPoint Centre, double Radius) InscribedCircleInView()
+    {
+        Cv2.CopyMakeBorder(handMask, padded, 1, 1, 1, 1, BorderTypes.Constant, Scalar.All(0));
+        Cv2.DistanceTransform(padded, paddedDistance, DistanceTypes.L2, DistanceTransformMasks.Mask5);
+        Cv2.MinMaxLoc(paddedDistance, out _, out var deepest, out _, out _);
+
+        // Cut by the border, the palm is a band along it: the inscribed circle can slide along the band and its
+        // single deepest point jumps between frames with the noise (measured: 5 px between consecutive frames).
+        // The centre of the whole near-deepest ridge (within 20 % of the deepest) is stable.
+        Cv2.Threshold(paddedDistance, ridge, 0.8 * deepest, 255, ThresholdTypes.Binary);
+        var moments = Cv2.Moments(ridge, binaryImage: true);
+        var x = (moments.M10 / moments.M00) - 1;
+        var y = (moments.M01 / moments.M00) - 1;
+        var centre = new PixelPoint(((x + 0.5) / scale) - 0.5, ((y + 0.5) / scale) - 0.5);
+        var depth = paddedDistance.At<float>((int)Math.Round(y) + 1, (int)Math.Round(x) + 1);
+        return (centre, (Math.Max(depth, 0.8 * deepest) - 1) / scale);
+    }
+
+    /// <summary>
+    /// Whether the image edge nearest to a point is the bottom one: the wrist side, where the forearm enters in the
+    /// documented mounting (fingers pointing up the image). A warm area cut at its widest by another edge is not a
+    /// hand coming from the patient's side (the real bench recordings: a strip leaving the view on the right).
+    /// </summary>
+    private static bool NearestBorderIsWristSide(PixelPoint point)
+    {
+        var bottom = ThermalFrame.Rows - 0.5 - point.Y;
+        return bottom <= point.Y + 0.5 && bottom <= point.X + 0.5 && bottom <= ThermalFrame.Columns - 0.5 - point.X;
+    }
+
+    /// <summary>Whether the hand outline reaches the top, left or right image edge (anything but the wrist side).</summary>
+    private bool LeavesViewBeyondWrist(Point[] contour)
+    {
+        var lastColumn = (ThermalFrame.Columns * scale) - 1;
+        foreach (var p in contour)
+        {
+            if (p.X <= 0 || p.Y <= 0 || p.X >= lastColumn)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Distance (sensor pixels) from a point to the nearest edge of the image (pixel centres at integers).</summary>

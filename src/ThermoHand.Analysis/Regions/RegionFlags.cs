@@ -38,4 +38,17 @@ public static class RegionFlags
 
     /// <summary>Region: its position lies outside the 32x24 image.</summary>
     public const string OutsideImage = "outside_image";
+
+    /// <summary>
+    /// Frame: the hand is too small in the image to tell its fingers apart (expected finger spacing, a quarter of the
+    /// palm width, below <see cref="RegionTrackerOptions.MinimumFingerSpacingPixels"/>: sensor too far away or lens too
+    /// wide). Region (D1–D5): not measured for that reason. The dorsum is still measured.
+    /// </summary>
+    public const string HandTooSmall = "hand_too_small";
+
+    /// <summary>
+    /// Frame: the hand outline runs into the top, left or right edge of the image (fingers or thumb leave the view:
+    /// sensor too close). Fingertips cut by the edge are not found. The bottom edge is the wrist side and does not count.
+    /// </summary>
+    public const string HandNotFullyInView = "hand_not_fully_in_view";
 }

@@ -70,6 +70,14 @@ public sealed record RegionTrackerOptions
     /// <summary>The palm radius may change by this factor against baseline before the hand is "not the same shape".</summary>
     public double PalmRadiusTolerance { get; init; } = 1.5;
 
+    /// <summary>
+    /// Below this expected spacing between fingertips (sensor pixels; a quarter of the palm width, 2 × palm radius / 4)
+    /// the fingers cannot be told apart: with the sensor's blur (σ ≈ 0.4 px) two fingers closer than about one and a
+    /// half pixels leave no cooler pixel between them and merge into one lobe. The tracker then flags
+    /// <see cref="RegionFlags.HandTooSmall"/> instead of naming lobes as digits.
+    /// </summary>
+    public double MinimumFingerSpacingPixels { get; init; } = 1.5;
+
     /// <summary>Throws when a setting is out of its meaningful range, naming the setting.</summary>
     public void Validate()
     {

@@ -84,7 +84,7 @@ public sealed class CompareModel(IClinicStore store, AuditTrail audit) : PageMod
     public static string CanvasId(string hand, string region) => $"compare-{hand}-{region}";
 
     public static string Label(SessionSummary session, int index)
-        => $"{(index == 0 ? "reference" : "#" + (index + 1))} {SessionFacts.When(session.StartedUtc)}";
+        => $"{(index == 0 ? "reference" : "#" + (index + 1))} {session.StartedUtc?.ToUniversalTime().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "?"}";
 
     public IEnumerable<string> RegionsOf(string hand)
         => Rows.Where(r => r.Hand == hand && r.Region != SessionComparison.DddRegion).Select(r => r.Region).Distinct(StringComparer.Ordinal);

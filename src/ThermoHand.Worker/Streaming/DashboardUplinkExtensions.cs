@@ -49,19 +49,28 @@ public static class DashboardUplinkExtensions
                     sp.GetRequiredService<ILogger<DashboardUploader>>(), sp.GetRequiredService<TimeProvider>())
                 : null!);
         builder.Services.AddHostedService(sp =>
-            sp.GetService<DashboardUploader>() ?? (IHostedService)new UplinkDisabledNotice(sp.GetRequiredService<ILogger<DashboardUploader>>()));
+            new DashboardUplinkService(sp.GetService<DashboardUploader>(), sp.GetRequiredService<ILogger<DashboardUploader>>()));
         return builder;
     }
 
-    /// <summary>Says once at start that the uplink is off, so nobody waits for sessions on the dashboard.</summary>
-    private sealed class UplinkDisabledNotice(ILogger<DashboardUploader> logger) : IHostedService
+    /// <summary>
+    /// Runs the uploader, or says once at start that the uplink is off so nobody waits for sessions on the dashboard.
+    /// (A distinct type: the host keeps one registration per hosted-service type.)
+    /// </summary>
+    private sealed class DashboardUplinkService(DashboardUploader? uploader, ILogger<DashboardUploader> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            UplinkLog.Disabled(logger);
-            return Task.CompletedTask;
+            if (uploader is null)
+            {
+                UplinkLog.Disabled(logger);
+                return Task.CompletedTask;
+            }
+
+            return uploader.StartAsync(cancellationToken);
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) =>
+            uploader?.StopAsync(cancellationToken) ?? Task.CompletedTask;
     }
 }

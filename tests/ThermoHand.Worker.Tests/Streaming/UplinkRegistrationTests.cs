@@ -50,7 +50,36 @@ public sealed class UplinkRegistrationTests : IDisposable
         Assert.Equal(1, outbox.Enqueue(DeviceMessageKinds.Status, null, OutboxTestData.Payload(1)));
         DashboardUploader uploader = Assert.IsType<DashboardUploader>(host.Services.GetService<DashboardUploader>());
         Assert.Equal(UplinkState.Starting, uploader.State);
-        Assert.Contains(host.Services.GetServices<IHostedService>(), s => ReferenceEquals(s, uploader));
+    }
+
+    [Fact]
+    public async Task The_host_starts_and_stops_the_uploader_which_keeps_queueing_while_the_dashboard_is_unreachable()
+    {
+        // Port 9 (discard) on the loopback: nothing listens, so the uploader meets "connection refused".
+        using IHost host = Build(("Dashboard:Url", "http://127.0.0.1:9"), ("Dashboard:DeviceId", "pi-1"), ("Dashboard:Secret", "s"),
+            ("Dashboard:RetryInitialMilliseconds", "10"), ("Dashboard:RetryMaxSeconds", "0.05"));
+        await host.StartAsync();
+        DashboardUploader uploader = host.Services.GetRequiredService<DashboardUploader>();
+        IDeviceOutbox outbox = host.Services.GetRequiredService<IDeviceOutbox>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (uploader.State != UplinkState.Unreachable)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the uploader never reported the dashboard unreachable");
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(1, outbox.Enqueue(DeviceMessageKinds.Status, null, OutboxTestData.Payload(1)));
+        Assert.Equal(1, outbox.PendingCount);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task With_the_uplink_off_the_host_starts_and_stops()
+    {
+        using IHost host = Build();
+        await host.StartAsync();
+        Assert.Equal(0, host.Services.GetRequiredService<IDeviceOutbox>().Enqueue(DeviceMessageKinds.Status, null, OutboxTestData.Payload(1)));
+        await host.StopAsync();
     }
 
     [Fact]

@@ -35,7 +35,10 @@ export class LineChart {
     ctx.clearRect(0, 0, cssWidth, cssHeight);
 
     const bounds = this.bounds();
-    const plot = { left: 52, top: 12, right: cssWidth - 110, bottom: cssHeight - 40 };
+    // The legend sits right of the plot, as wide as its longest name.
+    ctx.font = '11px system-ui, sans-serif';
+    const legendWidth = Math.max(60, ...this.series.filter(s => s.legend !== false).map(s => ctx.measureText(s.name).width));
+    const plot = { left: 52, top: 12, right: cssWidth - legendWidth - 44, bottom: cssHeight - 40 };
     const x = v => plot.left + ((v - bounds.xMin) / (bounds.xMax - bounds.xMin)) * (plot.right - plot.left);
     const y = v => plot.bottom - ((v - bounds.yMin) / (bounds.yMax - bounds.yMin)) * (plot.bottom - plot.top);
 
