@@ -10,7 +10,7 @@ namespace ThermoHand.Dashboard.Tests;
 /// <summary>
 /// The clinician pages in a real browser (Debian's chromium via Playwright) against the real server and a simulated
 /// device: login, the live view updating, a finished session's report with the analysis' numbers, the comparison,
-/// and the exports. Screenshots of the live view and a report go to docs/images/ for the README.
+/// and the exports. Screenshots of the live view and a report go to docs/images/ for the README when THERMOHAND_SCREENSHOTS=1.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class BrowserDashboardTests(BrowserServerFixture server)
@@ -192,10 +192,15 @@ public sealed class BrowserDashboardTests(BrowserServerFixture server)
         await page.Context.CloseAsync();
     }
 
-    /// <summary>docs/images/NAME in this checkout (found from this source file, so it works with any artifacts folder).</summary>
+    /// <summary>
+    /// Where a screenshot goes: docs/images/NAME in this checkout when THERMOHAND_SCREENSHOTS=1 (to refresh the README's
+    /// pictures), otherwise a temporary folder, so an ordinary test run leaves the working tree clean.
+    /// </summary>
     private static string DocsImage(string name, [CallerFilePath] string sourceFile = "")
     {
-        var folder = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", "..", "docs", "images"));
+        var folder = Environment.GetEnvironmentVariable("THERMOHAND_SCREENSHOTS") == "1"
+            ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", "..", "docs", "images"))
+            : Path.Combine(Path.GetTempPath(), "thermohand-screenshots");
         Directory.CreateDirectory(folder);
         return Path.Combine(folder, name);
     }

@@ -31,8 +31,11 @@ public sealed record DigitPositions(
 /// <summary>
 /// Names the fingertips of a hand shape: the thumb is the candidate far off the hand axis on the thumb side, the
 /// other four are ordered across the hand from the thumb side (index, middle, ring, little). Which side the thumb is
-/// on follows from the hand and the dorsal view (docs/regions.md, "Digit order"). When the outline shows fewer than
-/// four fingers (fingers held together blur into one lobe at 32x24), the fingers are placed by the expected
+/// on follows from the hand and the dorsal view (docs/regions.md, "Digit order"). The expected finger spacing comes
+/// from the hand's own scale (palm radius / 2): below <see cref="RegionTrackerOptions.MinimumFingerSpacingPixels"/>
+/// no digit is named (hand too small); duplicate tips closer than half a spacing are merged. With two or three
+/// fingers resolved they are named around the middle finger (the farthest-reaching) and the rest left empty. With
+/// one or none (fingers held together blur into one lobe at 32x24), the fingers are placed by the expected
 /// spacing: four equal strips across the hand at the knuckle line, each finger's tip at its strip's distal end.
 /// </summary>
 public sealed class DigitLocator
@@ -238,6 +241,8 @@ public sealed class DigitLocator
 
         var strip = width / 4;
         var anyPlaced = false;
+
+        // Detected tips first, so a strip placed afterwards can be checked against every detected one.
         for (var k = 0; k < 4; k++)
         {
             var centreT = highest - ((k + 0.5) * strip); // k = 0 next to the thumb: index finger
@@ -248,8 +253,17 @@ public sealed class DigitLocator
             {
                 // Same rule as below: the distal end of a closed group is already rounded proximally by the blur.
                 tips[k + 1] = HandShapeFinder.DistalPadCentre(segmentation, detected.OutlineTip, palm - detected.OutlineTip, beyondPad: 0);
+            }
+        }
+
+        for (var k = 0; k < 4; k++)
+        {
+            if (tips[k + 1] is not null)
+            {
                 continue;
             }
+
+            var centreT = highest - ((k + 0.5) * strip);
 
             PixelPoint? distal = null;
             var distalAlong = knuckleLine;
@@ -271,6 +285,13 @@ public sealed class DigitLocator
                 if (thumbTip is { } t && placed.DistanceTo(t) < strip)
                 {
                     continue; // the strip's distal end is the thumb's lobe, not a finger: leave the digit unnamed
+                }
+
+                if (tips.Any(other => other is { } o && placed.DistanceTo(o) < shape.PalmRadius / 4))
+                {
+                    // Within half the expected finger spacing (palm radius / 2) of a digit already named: the same
+                    // tip found again through a neighbouring strip (seen at 55°/40 cm: D3 and D4 0.6 px apart).
+                    continue;
                 }
 
                 tips[k + 1] = placed;

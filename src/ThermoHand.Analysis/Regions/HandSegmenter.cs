@@ -253,8 +253,9 @@ public sealed class HandSegmenter : IDisposable
         var x = (moments.M10 / moments.M00) - 1;
         var y = (moments.M01 / moments.M00) - 1;
         var centre = new PixelPoint(((x + 0.5) / scale) - 0.5, ((y + 0.5) / scale) - 0.5);
-        var depth = paddedDistance.At<float>((int)Math.Round(y) + 1, (int)Math.Round(x) + 1);
-        return (centre, (Math.Max(depth, 0.8 * deepest) - 1) / scale);
+        // The radius stays that of the largest circle in view: the ridge centre is only for a stable position. (The
+        // fingertip unmixing scales the finger width with it; a smaller radius read the fingertips ~1 °C warm.)
+        return (centre, (deepest - 1) / scale);
     }
 
     /// <summary>

@@ -112,6 +112,11 @@ public sealed record RegionTrackerOptions
             problems.Add("areas, radii and limits must be positive");
         }
 
+        if (!(MinimumFingerSpacingPixels >= 0))
+        {
+            problems.Add($"{nameof(MinimumFingerSpacingPixels)} must be 0 or more, not {MinimumFingerSpacingPixels}");
+        }
+
         if (problems.Count > 0)
         {
             throw new ArgumentException("Invalid region tracker options: " + string.Join("; ", problems) + ".");
