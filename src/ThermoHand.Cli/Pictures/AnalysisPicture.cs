@@ -168,9 +168,6 @@ public static class AnalysisPicture
 
         using var line = new SKPaint { Style = SKPaintStyle.Stroke, StrokeWidth = 1.5f, IsAntialias = true };
         using var dashed = new SKPaint { Style = SKPaintStyle.Stroke, StrokeWidth = 1, IsAntialias = true, PathEffect = SKPathEffect.CreateDash([4, 4], 0) };
-        var legendY = plot.Top + 14;
-        using var legendBackground = new SKPaint { Color = SKColors.White.WithAlpha(230) };
-        canvas.DrawRect(SKRect.Create(plot.Right - 96, plot.Top + 2, 94, (rois.Count * 14) + 4), legendBackground);
         foreach (var roi in rois)
         {
             var colour = roi.Digit is { } digit ? DigitColours[digit - 1] : DorsumColour;
@@ -197,7 +194,15 @@ public static class AnalysisPicture
             {
                 canvas.DrawLine(plot.Left, Y(baseline), plot.Right, Y(baseline), dashed);
             }
+        }
 
+        // The legend goes on top of every curve and baseline line, on its own background, so it stays readable.
+        var legendY = plot.Top + 14;
+        using var legendBackground = new SKPaint { Color = SKColors.White.WithAlpha(235) };
+        canvas.DrawRect(SKRect.Create(plot.Right - 96, plot.Top + 2, 94, (rois.Count * 14) + 4), legendBackground);
+        foreach (var roi in rois)
+        {
+            var colour = roi.Digit is { } digit ? DigitColours[digit - 1] : DorsumColour;
             var t50 = roi.Metrics.TimeToRecoverySeconds.TryGetValue("50", out var value) && value is { } v
                 ? FormattableString.Invariant($"t50 {v:0} s")
                 : "t50 —";
