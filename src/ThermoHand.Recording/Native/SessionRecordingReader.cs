@@ -119,46 +119,27 @@ public sealed class SessionRecordingReader : IDisposable
         length = 0;
         while (ending == RecordingEnding.NotYetKnown)
         {
-            var got = ReadFully(buffer.AsSpan(0, 5));
-            if (got == 0)
+            var frame = ReadFrame();
+            type = frame.Type;
+            length = frame.Length;
+            var record = $"record {recordsRecovered + 1} at byte {position}";
+            switch (frame.Status)
             {
-                StopAt(RecordingEnding.NotClosed, null);
-                return false;
-            }
-
-            if (got < 5)
-            {
-                StopAt(RecordingEnding.Truncated, $"record {recordsRecovered + 1} at byte {position} is cut off inside its frame header");
-                return false;
-            }
-
-            type = (RecordType)buffer[0];
-            length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(1));
-            if (length < 0 || length > RecordingFormat.MaxPayloadLength)
-            {
-                StopAt(RecordingEnding.Corrupt, $"record {recordsRecovered + 1} at byte {position} claims an impossible length of {length} bytes");
-                return false;
-            }
-
-            if (buffer.Length < length + RecordingFormat.FrameOverhead)
-            {
-                Array.Resize(ref buffer, length + RecordingFormat.FrameOverhead);
-            }
-
-            var rest = length + 4;
-            var gotRest = ReadFully(buffer.AsSpan(5, rest));
-            if (gotRest < rest)
-            {
-                StopAt(RecordingEnding.Truncated, $"record {recordsRecovered + 1} at byte {position} ({type}, {length} bytes) is incomplete: {gotRest} of {rest} bytes after its frame header");
-                return false;
-            }
-
-            var expected = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(5 + length));
-            var actual = Crc32.HashToUInt32(buffer.AsSpan(0, 5 + length));
-            if (expected != actual)
-            {
-                StopAt(RecordingEnding.Corrupt, $"record {recordsRecovered + 1} at byte {position} fails its CRC check (stored {expected:X8}, computed {actual:X8})");
-                return false;
+                case FrameStatus.NoData:
+                    StopAt(RecordingEnding.NotClosed, null);
+                    return false;
+                case FrameStatus.HeaderCut:
+                    StopAt(RecordingEnding.Truncated, $"{record} is cut off inside its frame header");
+                    return false;
+                case FrameStatus.ImpossibleLength:
+                    StopAt(RecordingEnding.Corrupt, $"{record} claims an impossible length of {length} bytes");
+                    return false;
+                case FrameStatus.BodyCut:
+                    StopAt(RecordingEnding.Truncated, $"{record} ({type}, {length} bytes) is incomplete: {frame.BodyBytesRead} of {length + 4} bytes after its frame header");
+                    return false;
+                case FrameStatus.CrcMismatch:
+                    StopAt(RecordingEnding.Corrupt, $"{record} fails its CRC check (stored {frame.StoredCrc:X8}, computed {frame.ComputedCrc:X8})");
+                    return false;
             }
 
             var frameLength = length + RecordingFormat.FrameOverhead;
@@ -292,37 +273,19 @@ public sealed class SessionRecordingReader : IDisposable
     private bool TryReadRecordRaw(out RecordType type, out int length)
     {
         // The header is just a record whose type the loop would skip as unknown; read its frame directly.
-        type = default;
-        length = 0;
-        var got = ReadFully(buffer.AsSpan(0, 5));
-        if (got < 5)
+        var frame = ReadFrame();
+        type = frame.Type;
+        length = frame.Length;
+        problem = frame.Status switch
         {
-            problem = "the file ends before the header record";
-            return false;
-        }
-
-        type = (RecordType)buffer[0];
-        length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(1));
-        if (length < 0 || length > RecordingFormat.MaxPayloadLength)
+            FrameStatus.NoData or FrameStatus.HeaderCut => "the file ends before the header record",
+            FrameStatus.ImpossibleLength => $"impossible header length {length}",
+            FrameStatus.BodyCut => "the header record is incomplete",
+            FrameStatus.CrcMismatch => "the header record fails its CRC check",
+            _ => null,
+        };
+        if (frame.Status != FrameStatus.Complete)
         {
-            problem = $"impossible header length {length}";
-            return false;
-        }
-
-        if (buffer.Length < length + RecordingFormat.FrameOverhead)
-        {
-            Array.Resize(ref buffer, length + RecordingFormat.FrameOverhead);
-        }
-
-        if (ReadFully(buffer.AsSpan(5, length + 4)) < length + 4)
-        {
-            problem = "the header record is incomplete";
-            return false;
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(5 + length)) != Crc32.HashToUInt32(buffer.AsSpan(0, 5 + length)))
-        {
-            problem = "the header record fails its CRC check";
             return false;
         }
 
@@ -330,6 +293,56 @@ public sealed class SessionRecordingReader : IDisposable
         recordsRecovered = 1;
         return true;
     }
+
+    /// <summary>
+    /// Reads one record frame (type byte, int32 length, payload, CRC32 over type + length + payload) into the buffer,
+    /// payload at offset 5, and checks it. The one place that knows the frame layout; callers word the outcome.
+    /// </summary>
+    private Frame ReadFrame()
+    {
+        var got = ReadFully(buffer.AsSpan(0, 5));
+        if (got < 5)
+        {
+            return new Frame(got == 0 ? FrameStatus.NoData : FrameStatus.HeaderCut, default, 0);
+        }
+
+        var type = (RecordType)buffer[0];
+        var length = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(1));
+        if (length < 0 || length > RecordingFormat.MaxPayloadLength)
+        {
+            return new Frame(FrameStatus.ImpossibleLength, type, length);
+        }
+
+        if (buffer.Length < length + RecordingFormat.FrameOverhead)
+        {
+            Array.Resize(ref buffer, length + RecordingFormat.FrameOverhead);
+        }
+
+        var rest = length + 4;
+        var gotRest = ReadFully(buffer.AsSpan(5, rest));
+        if (gotRest < rest)
+        {
+            return new Frame(FrameStatus.BodyCut, type, length, gotRest);
+        }
+
+        var stored = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(5 + length));
+        var computed = Crc32.HashToUInt32(buffer.AsSpan(0, 5 + length));
+        return stored == computed
+            ? new Frame(FrameStatus.Complete, type, length)
+            : new Frame(FrameStatus.CrcMismatch, type, length, StoredCrc: stored, ComputedCrc: computed);
+    }
+
+    private enum FrameStatus
+    {
+        Complete,
+        NoData,
+        HeaderCut,
+        ImpossibleLength,
+        BodyCut,
+        CrcMismatch,
+    }
+
+    private readonly record struct Frame(FrameStatus Status, RecordType Type, int Length, int BodyBytesRead = 0, uint StoredCrc = 0, uint ComputedCrc = 0);
 
     private void StopAt(RecordingEnding why, string? description)
     {
