@@ -41,6 +41,18 @@ public static class ClinicPolicies
     /// <summary>Read the audit trail.</summary>
     public const string ReadAudit = "ReadAudit";
 
+    /// <summary>Pseudonymised research export of a cohort (curves, metrics, data dictionary) and study tags.</summary>
+    public const string ExportResearch = "ExportResearch";
+
+    /// <summary>Re-run stored sessions with changed analysis settings into a new, versioned result.</summary>
+    public const string Reanalyse = "Reanalyse";
+
+    /// <summary>HL7 FHIR export of one session's results for hospital systems (identified data: clinicians only).</summary>
+    public const string ExportFhir = "ExportFhir";
+
+    /// <summary>Upload, review and download sensor site calibrations.</summary>
+    public const string ManageCalibrations = "ManageCalibrations";
+
     /// <summary>The device API: only a device credential (never a user cookie) passes.</summary>
     public const string Device = "Device";
 
@@ -52,5 +64,9 @@ public static class ClinicPolicies
         [ManageDevices] = [ClinicRoles.Technician, ClinicRoles.Administrator],
         [ManageUsers] = [ClinicRoles.Administrator],
         [ReadAudit] = [ClinicRoles.Administrator],
+        [ExportResearch] = [ClinicRoles.Researcher, ClinicRoles.Clinician],
+        [Reanalyse] = [ClinicRoles.Researcher, ClinicRoles.Clinician],
+        [ExportFhir] = [ClinicRoles.Clinician],
+        [ManageCalibrations] = [ClinicRoles.Technician, ClinicRoles.Administrator],
     };
 }

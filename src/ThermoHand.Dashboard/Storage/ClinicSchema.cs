@@ -125,5 +125,8 @@ internal static class ClinicSchema
             """,
             "CREATE INDEX ix_audit_at ON audit_trail (at_ms)",
         ]),
+        // Version 2: study tags of sessions (research cohorts) — see SqlClinicStore.Research.cs.
+        // Version 3: versioned analysis results (re-analysis) — see SqlClinicStore.AnalysisVersions.cs.
+        // Version 4: sensor site calibrations — see SqlClinicStore.Calibrations.cs.
     ];
 }

@@ -10,7 +10,7 @@ namespace ThermoHand.Dashboard.Storage;
 /// @name parameters), so the subclasses only open connections and name column types. Plain ADO.NET keeps the
 /// frame blobs and the per-batch transaction explicit.
 /// </summary>
-public abstract class SqlClinicStore(TimeProvider clock) : IClinicStore
+public abstract partial class SqlClinicStore(TimeProvider clock) : IClinicStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -18,6 +18,9 @@ public sealed record EmulatedMlx90640Options
     /// <summary>Reflected temperature of the scene; null = die temperature − 8 °C, as the driver assumes by default.</summary>
     public float? ReflectedTemperatureCelsius { get; init; }
 
+    /// <summary>Per-pixel gain/offset errors, dead and noisy pixels, warm-up and drift; null = a perfect sensor.</summary>
+    public PixelResponseErrors? PixelErrors { get; init; }
+
     /// <summary>Faults to inject (none by default).</summary>
     public EmulatedFaults Faults { get; init; } = new();
 }
