@@ -64,6 +64,8 @@ public static class DashboardServiceExtensions
         services.AddSingleton<DeviceCredentials>();
         services.AddSingleton<ClinicIdentifierProtector>();
         services.AddSingleton<AuditTrail>();
+        // Which analysis exports use; the re-analysis feature replaces this with a version-aware selection.
+        services.TryAddSingleton<ThermoHand.Dashboard.Analysis.IAnalysisSelection, ThermoHand.Dashboard.Analysis.DeviceAnalysisSelection>();
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, cookie =>
