@@ -6,8 +6,8 @@
 # Steps: build a self-contained linux-arm64 release of the worker and the thermohand CLI; on the Pi create the
 # thermohand user (groups i2c, gpio), enable I2C at 400 kHz, the second sensor's I2C bus and 1-Wire in config.txt
 # (idempotent), copy the release to /opt/thermohand/<version> and point /opt/thermohand/current at it, install the
-# systemd unit, install /etc/thermohand/appsettings.json only if there is none yet (site settings survive updates),
-# check OpenCvSharp's native library, restart the service and show its status.
+# systemd unit, install /etc/thermohand/appsettings.json only if there is none yet (site settings survive updates), add
+# calibration/'s new files to /var/lib/thermohand/calibration, check OpenCvSharp's library, restart, show the status.
 # --dry-run prints every command (local and remote) without running anything. Details: docs/deploy.md.
 set -euo pipefail
 
@@ -115,6 +115,8 @@ else
   run dotnet publish "$repo/src/ThermoHand.Cli" -c Release -r linux-arm64 --self-contained \
     -p:PublishReadyToRun=true -nologo -o "$release/cli"
   run mkdir -p "$release/hardware" "$release/docs"
+  # The site calibrations (docs/worker.md "Site calibration"); installed beside the device's own in the step below.
+  run cp -r "$repo/calibration" "$release/calibration"
   run cp "$repo/hardware/thermohand.service" "$repo/hardware/appsettings.device.json" "$repo/hardware/README.md" "$release/hardware/"
   run cp "$repo/docs/deploy.md" "$release/docs/"
 fi
@@ -170,12 +172,14 @@ EOF
 )"
 
 # ---------------------------------------------------------------------------------------------------------------
-step "Keep the site configuration: install /etc/thermohand/appsettings.json only the first time"
+step "Keep the site configuration: install /etc/thermohand/appsettings.json only the first time; add new calibration files"
 run_remote "$(cat <<EOF
 install -d -m 0755 /etc/thermohand
 if [ -f /etc/thermohand/appsettings.json ]; then echo "kept /etc/thermohand/appsettings.json (site settings)"; else install -m 0644 '$remote_dir/hardware/appsettings.device.json' /etc/thermohand/appsettings.json; echo "installed the default /etc/thermohand/appsettings.json: check Sensors, Hardware and Dashboard:Url"; fi
 ln -sfn /etc/thermohand/appsettings.json '$remote_dir/worker/appsettings.Production.json'
 install -d -o thermohand -g thermohand -m 0750 /var/lib/thermohand
+install -d -o thermohand -g thermohand -m 0750 /var/lib/thermohand/calibration
+if [ -d '$remote_dir/calibration' ]; then cd '$remote_dir/calibration' && find . -name '*.thcal.json' | sort | while read -r file; do target="/var/lib/thermohand/calibration/\${file#./}"; if [ ! -e "\$target" ]; then install -D -o thermohand -g thermohand -m 0640 "\$file" "\$target" && echo "calibration added: \$target"; elif ! cmp -s "\$file" "\$target"; then echo "CALIBRATION KEPT: \$target differs from the release's \${file#./}; versions are never overwritten (a new calibration gets a new version)"; fi; done; fi
 EOF
 )"
 

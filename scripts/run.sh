@@ -63,6 +63,11 @@ export Dashboard__Url="http://127.0.0.1:$port"
 export Dashboard__DeviceId=demo-device
 export Dashboard__SecretFile="$state/device-secret"
 export Simulation__Group="$group" Simulation__Seed="$seed" Simulation__TimeScale="$scale"
+# The emulated sensor reads with realistic pixel errors (Simulation:PixelErrors, on by default) and the repository's
+# calibration/ holds the site calibration fitted to it, so the demo sensor is calibrated; before each session the
+# sensor is shown a 35 °C reference target and the per-session reference check runs (docs/worker.md).
+export Calibration__Directory="$root/calibration"
+export Calibration__ReferenceCheck__BeforeEachSimulatedSession=true
 (cd src/ThermoHand.Worker && dotnet run -c Release --no-build --no-launch-profile) &
 pids+=($!)
 

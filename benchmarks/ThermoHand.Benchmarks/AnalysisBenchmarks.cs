@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ThermoHand.Analysis;
+using ThermoHand.Mlx90640;
 using ThermoHand.Analysis.Regions;
 using ThermoHand.Analysis.Results;
 using ThermoHand.Analysis.Rewarming;
@@ -181,6 +182,9 @@ public class AnalysisPipelineBenchmarks
     private DevicePipeline? sensorOnly;
     private HandRegionTracker? tracker;
     private RewarmingSessionAnalyser? analyser;
+    private DevicePipeline? prerenderedPipeline;
+    private HandRegionTracker? prerenderedTracker;
+    private RewarmingSessionAnalyser? prerenderedAnalyser;
     private readonly float[] scratch = new float[ThermalFrame.PixelCount];
     private SimulatedHandScene? scene;
     private double sceneTime;
@@ -207,11 +211,39 @@ public class AnalysisPipelineBenchmarks
         }
 
         sensorOnly = new DevicePipeline(new SimulatedHandScene(settings), settings.Protocol.RoomTemperatureCelsius);
+
+        // The same pipeline on a scene rendered beforehand: what is left is the device's own code plus the
+        // emulator's register synthesis (SynthesizeOneSubpage), i.e. the device-side cost per image.
+        prerenderedPipeline = new DevicePipeline(
+            PrerenderedScene.Record(new SimulatedHandScene(settings), BenchmarkSession.Rate.SubpagePeriod(), 64), settings.Protocol.RoomTemperatureCelsius);
+        prerenderedTracker = new HandRegionTracker(settings.Hand);
+        prerenderedAnalyser = new RewarmingSessionAnalyser(prerenderedTracker);
+        foreach (var e in settings.Protocol.Events)
+        {
+            prerenderedAnalyser.AddEvent(e);
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            prerenderedAnalyser.AddFrame(prerenderedPipeline.NextImage());
+        }
+
+        if (prerenderedTracker.Baseline is null || tracker.Baseline is null)
+        {
+            throw new InvalidOperationException("The region tracker fixed no baseline in 20 images of the pipeline: the benchmark would measure the no-hand path.");
+        }
     }
 
     /// <summary>One image: two subpages read and merged, then tracked and analysed.</summary>
     [Benchmark]
     public RegionFrameResult? DevicePipelineImage() => analyser!.AddFrame(pipeline!.NextImage());
+
+    /// <summary>
+    /// <see cref="DevicePipelineImage"/> with the hand scene rendered beforehand (replayed from 64 subpages): the
+    /// device-side figure — driver, assembler, tracker and analyser, plus the emulator's RAM synthesis.
+    /// </summary>
+    [Benchmark]
+    public RegionFrameResult? DevicePipelineImageWithoutSceneRendering() => prerenderedAnalyser!.AddFrame(prerenderedPipeline!.NextImage());
 
     /// <summary>Two subpages read through the driver and merged, without tracking or analysis.</summary>
     [Benchmark]
@@ -232,5 +264,7 @@ public class AnalysisPipelineBenchmarks
         pipeline?.Dispose();
         sensorOnly?.Dispose();
         tracker?.Dispose();
+        prerenderedPipeline?.Dispose();
+        prerenderedTracker?.Dispose();
     }
 }

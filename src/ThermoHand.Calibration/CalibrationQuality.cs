@@ -30,6 +30,15 @@ public sealed record CalibrationQuality
 
     public int BadPixelCount { get; init; }
 
+    /// <summary>Of <see cref="BadPixelCount"/>, those found dead (stuck, invalid, or not following the target).</summary>
+    public int DeadPixelCount { get; init; }
+
+    /// <summary>Of <see cref="BadPixelCount"/>, those found too noisy.</summary>
+    public int NoisyPixelCount { get; init; }
+
+    /// <summary>Images averaged at each target.</summary>
+    public int ImagesPerTarget { get; init; }
+
     public CalibrationLimits Limits { get; init; } = new();
 
     public bool Passed { get; init; }
@@ -51,4 +60,10 @@ public sealed record CalibrationLimits
 
     /// <summary>The datasheet allows up to 4 defective pixels; more means the sensor itself is suspect.</summary>
     public int MaxBadPixels { get; init; } = 4;
+
+    /// <summary>The fit targets' reference temperatures must span at least this (°C), or the gain is lost in the noise.</summary>
+    public double MinFitSpanCelsius { get; init; } = 5;
+
+    /// <summary>The verification target must be at least this far (°C) from every fit target, or it does not test the fit.</summary>
+    public double MinVerificationDistanceCelsius { get; init; } = 2;
 }

@@ -119,6 +119,11 @@ public static class SiteCalibrationFile
         {
             throw new CalibrationFileException(name, $"not valid JSON (line {e.LineNumber + 1}): the file is damaged or not a calibration file", e);
         }
+        catch (ArgumentException e)
+        {
+            // Text holding a lone UTF-16 surrogate cannot be transcoded to UTF-8: no calibration file contains it.
+            throw new CalibrationFileException(name, "not valid JSON text (it holds a broken Unicode character): the file is damaged or not a calibration file", e);
+        }
 
         using (document)
         {

@@ -12,6 +12,8 @@ var commands = new CommandTable(
     new ExportCsvCommand(),
     new SimulateCommand(),
     new AccuracyCommand(),
+    new CalibrateCommand(),
+    new CalibrationCheckCommand(),
 ]);
 
 return commands.Run(args, Console.Out, Console.Error);

@@ -31,6 +31,14 @@ public sealed class LiveLoadTests(BrowserServerFixture server, ITestOutputHelper
         var hub = server.Services.GetRequiredService<LiveHub>();
 
         output.WriteLine("viewers | frames sent | median lag ms | p95 lag ms | max lag ms | frames missed | working set MB (before → peak) | managed heap MB");
+
+        // scripts/bench.sh names a file here to collect the rows for benchmarks/RESULTS.md (tab-separated, one per level).
+        var resultsFile = Environment.GetEnvironmentVariable("THERMOHAND_LOAD_RESULTS");
+        if (!string.IsNullOrEmpty(resultsFile))
+        {
+            File.WriteAllText(resultsFile, string.Join('\t', "viewers", "seconds", "frames_sent", "median_lag_ms", "p95_lag_ms", "max_lag_ms", "frames_missed", "working_set_before_mb", "working_set_peak_mb", "managed_heap_mb") + "\n");
+        }
+
         var results = new List<LoadResult>();
         foreach (var viewers in levels)
         {
@@ -39,6 +47,11 @@ public sealed class LiveLoadTests(BrowserServerFixture server, ITestOutputHelper
             results.Add(result);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{viewers,7} | {result.FramesSent,11} | {result.MedianLagMs,13:0} | {result.P95LagMs,10:0} | {result.MaxLagMs,10:0} | {result.FramesMissed,13} | {result.WorkingSetBeforeMb,6:0} → {result.WorkingSetMb,6:0} | {result.ManagedHeapMb,15:0}"));
+            if (!string.IsNullOrEmpty(resultsFile))
+            {
+                File.AppendAllText(resultsFile, string.Create(CultureInfo.InvariantCulture,
+                    $"{viewers}\t{seconds}\t{result.FramesSent}\t{result.MedianLagMs:0.0}\t{result.P95LagMs:0.0}\t{result.MaxLagMs:0.0}\t{result.FramesMissed}\t{result.WorkingSetBeforeMb:0.0}\t{result.WorkingSetMb:0.0}\t{result.ManagedHeapMb:0.0}\n"));
+            }
         }
 
         // The quick run must keep up: every viewer got every frame, 95 % within a second.

@@ -4,6 +4,22 @@ namespace ThermoHand.Analysis.Regions;
 public readonly record struct RegionTemperature(double Celsius, bool UsedInvalidPixel, int PixelCount);
 
 /// <summary>
+/// How a fingertip's temperature is read from its pixels (docs/reanalysis.md, "Region method"). The default is the
+/// partial-volume unmixing; the plain mean is kept as an alternative a study can re-analyse with and compare.
+/// </summary>
+public enum FingertipReadingMethod
+{
+    /// <summary>"unmixed-fingertip": least-squares unmixing of the fill-weighted pixels (the default).</summary>
+    UnmixedFingertip,
+
+    /// <summary>
+    /// "covered-pixel-mean": the plain mean of the same pixels (those the fingertip model fills at least
+    /// <see cref="FingertipUnmixing.MinimumPixelFill"/>), uncorrected, so biased towards the room temperature.
+    /// </summary>
+    CoveredPixelMean,
+}
+
+/// <summary>
 /// How the fingertip reading undoes partial-volume mixing (docs/regions.md, "Temperatures and the partial-volume
 /// bias"). Every number is a property of hands in general or of the sensor, not of one patient or one simulation.
 /// </summary>
@@ -39,6 +55,9 @@ public sealed record FingertipUnmixing
     /// 1/√this = 2 times one pixel's noise. A finger too thin for that is under-corrected (smoothly), not amplified.
     /// </summary>
     public double MinimumSumOfSquaredFill { get; init; } = 0.25;
+
+    /// <summary>Unmixing (default) or the plain mean of the covered pixels; both use the same pixels.</summary>
+    public FingertipReadingMethod Method { get; init; } = FingertipReadingMethod.UnmixedFingertip;
 
     public static FingertipUnmixing Default { get; } = new();
 }
@@ -87,6 +106,7 @@ public static class RegionThermometer
         var room = segmentation.BackgroundCelsius;
         double sumFillContrast = 0;
         double sumFillSquared = 0;
+        double sumTemperature = 0;
         var count = 0;
         var usedInvalid = false;
         ForCandidatePixels(padCentre, palmCentre, searchRadius, proximalReach, (index, centre) =>
@@ -99,12 +119,18 @@ public static class RegionThermometer
 
             sumFillContrast += fill * (segmentation.Temperatures[index] - room);
             sumFillSquared += fill * fill;
+            sumTemperature += segmentation.Temperatures[index];
             usedInvalid |= segmentation.Invalid[index];
             count++;
         });
         if (count == 0)
         {
             return FingertipMostSkinPixel(segmentation, padCentre, palmCentre, searchRadius, proximalReach);
+        }
+
+        if (unmixing.Method == FingertipReadingMethod.CoveredPixelMean)
+        {
+            return new RegionTemperature(sumTemperature / count, usedInvalid, count);
         }
 
         var contrast = sumFillContrast / Math.Max(sumFillSquared, unmixing.MinimumSumOfSquaredFill);

@@ -55,6 +55,9 @@ public sealed record RegionTrackerOptions
     /// </summary>
     public double FingertipProximalReachPixels { get; init; } = 1.0;
 
+    /// <summary>How fingertip temperatures are read (partial-volume unmixing by default; docs/regions.md, docs/reanalysis.md).</summary>
+    public FingertipUnmixing Fingertip { get; init; } = FingertipUnmixing.Default;
+
     /// <summary>Dorsum pixels lie within this many palm radii of the dorsum centre (at least one pixel).</summary>
     public double DorsumRadiusPalmRadii { get; init; } = 0.6;
 

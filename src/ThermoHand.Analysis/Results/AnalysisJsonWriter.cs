@@ -133,6 +133,13 @@ public static class AnalysisJsonWriter
         }
 
         writer.WriteEndObject();
+        if (result.Provenance is { } provenance)
+        {
+            // Last and optional, so results without provenance keep every byte they had (live == batch tests).
+            writer.WritePropertyName("provenance");
+            provenance.WriteTo(writer);
+        }
+
         writer.WriteEndObject();
     }
 

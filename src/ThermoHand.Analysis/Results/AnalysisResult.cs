@@ -48,6 +48,12 @@ public sealed record AnalysisResult(
 {
     public const string Schema = "thermohand/analysis/v1";
 
+    /// <summary>
+    /// The settings that produced this result (docs/reanalysis.md); written as an optional <c>provenance</c> object.
+    /// Null (nothing written) keeps the device's live output byte-for-byte as before.
+    /// </summary>
+    public Reanalysis.AnalysisProvenance? Provenance { get; init; }
+
     public RoiResult? Roi(string name) => Rois.FirstOrDefault(r => r.Name == name);
 }
 

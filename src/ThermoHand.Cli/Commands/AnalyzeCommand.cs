@@ -1,9 +1,11 @@
 using System.IO.Compression;
 using System.Text;
 using ThermoHand.Analysis;
+using ThermoHand.Analysis.Reanalysis;
 using ThermoHand.Analysis.Regions;
 using ThermoHand.Analysis.Results;
 using ThermoHand.Analysis.Rewarming;
+using ThermoHand.Calibration;
 using ThermoHand.Cli.Pictures;
 using ThermoHand.Recording.Csv;
 using ThermoHand.Recording.Events;
@@ -23,10 +25,10 @@ public sealed class AnalyzeCommand : ICliCommand
     /// <summary>Files at least this large report progress on standard error (about 700 CSV frames).</summary>
     private const long ProgressThresholdBytes = 4L << 20;
 
-    private readonly Func<Hand, IHandRegionTracker> trackerFactory;
+    // Null: the image-based region finder with the chosen --region-method.
+    private readonly Func<Hand, IHandRegionTracker>? trackerFactory;
 
     public AnalyzeCommand()
-        : this(hand => new HandRegionTracker(hand))
     {
     }
 
@@ -35,7 +37,7 @@ public sealed class AnalyzeCommand : ICliCommand
 
     public string Name => "analyze";
 
-    public string Usage => "FRAMES.csv[.gz] --events EVENTS.json | RECORDING.threc [--events EVENTS.json]  [--out RESULT.json] [--png PICTURE.png] [--quiet]";
+    public string Usage => "FRAMES.csv[.gz] --events EVENTS.json | RECORDING.threc [--events EVENTS.json]  [--out RESULT.json] [--png PICTURE.png] [--emissivity E] [--calibration FILE.thcal.json] [--region-method unmixed-fingertip|covered-pixel-mean] [--quiet]";
 
     public string Summary => "Rewarming analysis of a cold-challenge session as JSON (thermohand/analysis/v1).";
 
@@ -46,6 +48,7 @@ public sealed class AnalyzeCommand : ICliCommand
         var outPath = args.Option("out");
         var pngPath = args.Option("png");
         var quiet = args.Flag("quiet");
+        var choices = ReadChoices(args);
         args.EnsureAllConsumed(1);
 
         if (!File.Exists(input))
@@ -76,11 +79,16 @@ public sealed class AnalyzeCommand : ICliCommand
             throw new CommandLineException("a frame CSV needs --events EVENTS.json (challenge_start and challenge_end)");
         }
 
+        if (!native && choices.Emissivity is not null)
+        {
+            throw new CommandLineException("--emissivity needs the raw sensor data: give the .threc recording (a frame CSV holds temperatures already computed with an emissivity it does not record)");
+        }
+
         try
         {
             var events = eventsPath is not null ? SessionEventsJson.Read(eventsPath) : ReadRecordingEvents(input);
             var progress = quiet ? null : new ProgressReporter(error, input);
-            var session = native ? AnalyseRecording(input, events, progress) : AnalyseCsv(input, events, progress);
+            var session = native ? AnalyseRecording(input, events, progress, choices) : AnalyseCsv(input, events, progress, choices);
             var result = session.Result;
 
             if (outPath is null)
@@ -107,7 +115,7 @@ public sealed class AnalyzeCommand : ICliCommand
 
             return ExitCodes.Ok;
         }
-        catch (Exception ex) when (ex is FrameCsvException or SessionEventsFormatException or RecordingFormatException or InvalidDataException)
+        catch (Exception ex) when (ex is FrameCsvException or SessionEventsFormatException or RecordingFormatException or InvalidDataException or CalibrationFileException)
         {
             error.WriteLine($"thermohand analyze: {ex.Message}");
             return ExitCodes.InvalidInput;
@@ -146,7 +154,7 @@ public sealed class AnalyzeCommand : ICliCommand
         return new SessionEvents(reader.Header.Hand, events);
     }
 
-    private SessionRun AnalyseCsv(string path, SessionEvents events, ProgressReporter? progress)
+    private SessionRun AnalyseCsv(string path, SessionEvents events, ProgressReporter? progress, AnalysisChoices choices)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
         Span<byte> signature = stackalloc byte[2];
@@ -156,14 +164,18 @@ public sealed class AnalyzeCommand : ICliCommand
         // Progress is the position in the file as stored (compressed bytes for .gz), read through this stream.
         using Stream content = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : new NonClosingStream(file);
         using var text = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 64 * 1024);
-        return Analyse(FrameCsv.Read(text, Path.GetFileName(path)), events, progress, file);
+        var provenance = choices.Provenance(AnalysisSource.FrameCsv, emissivity: null, reflected: null);
+        return Analyse(choices.Calibrated(FrameCsv.Read(text, Path.GetFileName(path))), events, progress, file, choices, provenance);
     }
 
-    private SessionRun AnalyseRecording(string path, SessionEvents events, ProgressReporter? progress)
+    private SessionRun AnalyseRecording(string path, SessionEvents events, ProgressReporter? progress, AnalysisChoices choices)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024);
         using var reader = new SessionRecordingReader(file, leaveOpen: true);
-        var run = Analyse(RecordedFrames.Compute(reader), events, progress, file);
+        // The emissivity change is exact here: every temperature is recomputed from the raw subpages.
+        var recompute = new RecomputeSettings { Emissivity = choices.Emissivity is { } e ? (float)e : null };
+        var provenance = choices.Provenance(AnalysisSource.Recording, choices.Emissivity ?? Math.Round(reader.Header.Emissivity, 6), Describe(reader.Header.ReflectedTemperature));
+        var run = Analyse(choices.Calibrated(RecordedFrames.Compute(reader, recompute)), events, progress, file, choices, provenance);
         if (reader.Integrity.IsDamaged)
         {
             // A damaged tail is not fatal: the recording is analysed up to the last intact record, and the result says so.
@@ -174,9 +186,10 @@ public sealed class AnalyzeCommand : ICliCommand
         return run;
     }
 
-    private SessionRun Analyse(IEnumerable<ThermalFrame> frames, SessionEvents events, ProgressReporter? progress, FileStream file)
+    private SessionRun Analyse(
+        IEnumerable<ThermalFrame> frames, SessionEvents events, ProgressReporter? progress, FileStream file, AnalysisChoices choices, AnalysisProvenance provenance)
     {
-        var tracker = trackerFactory(events.Hand);
+        var tracker = trackerFactory?.Invoke(events.Hand) ?? new HandRegionTracker(events.Hand, RegionMethods.Options(choices.RegionMethod));
         try
         {
             var analyser = new RewarmingSessionAnalyser(tracker);
@@ -206,7 +219,7 @@ public sealed class AnalyzeCommand : ICliCommand
             }
 
             progress?.Finish(count);
-            return new SessionRun(analyser.Complete(), baselineFrame, dorsumCentre);
+            return new SessionRun(analyser.Complete() with { Provenance = provenance }, baselineFrame, dorsumCentre);
         }
         finally
         {
@@ -215,6 +228,84 @@ public sealed class AnalyzeCommand : ICliCommand
     }
 
     private sealed record SessionRun(AnalysisResult Result, ThermalFrame? BaselineFrame, PixelPoint? DorsumCentre);
+
+    private static AnalysisChoices ReadChoices(CommandArguments args)
+    {
+        var emissivity = args.DoubleOption("emissivity");
+        if (emissivity is { } e && !(e > 0 && e <= 1))
+        {
+            throw new CommandLineException($"--emissivity {e} is not possible: give a number above 0 and at most 1 (human skin ≈ 0.98)");
+        }
+
+        var method = args.Option("region-method") ?? RegionMethods.UnmixedFingertip;
+        if (!RegionMethods.All.Contains(method))
+        {
+            throw new CommandLineException($"--region-method {method} is unknown: use {string.Join(" or ", RegionMethods.All)}");
+        }
+
+        var calibrationPath = args.Option("calibration");
+        return new AnalysisChoices(emissivity, method, calibrationPath);
+    }
+
+    private static string Describe(ReflectedTemperatureRule rule) => rule.Mode == ReflectedTemperatureMode.Fixed
+        ? FormattableString.Invariant($"fixed {rule.Value:0.0} C")
+        : FormattableString.Invariant($"Ta - {rule.Value:0.0} C");
+
+    /// <summary>The analysis settings chosen on the command line (docs/reanalysis.md).</summary>
+    private sealed record AnalysisChoices(double? Emissivity, string RegionMethod, string? CalibrationPath)
+    {
+        private (SiteCalibration Calibration, string Sha256)? calibration;
+
+        /// <summary>The site calibration file, read and checked once (throws CalibrationFileException naming the problem).</summary>
+        public (SiteCalibration Calibration, string Sha256)? Calibration
+        {
+            get
+            {
+                if (CalibrationPath is null)
+                {
+                    return null;
+                }
+
+                if (calibration is null)
+                {
+                    var text = File.ReadAllText(CalibrationPath);
+                    var parsed = SiteCalibrationFile.Parse(text, CalibrationPath);
+                    using var document = System.Text.Json.JsonDocument.Parse(text);
+                    calibration = (parsed, document.RootElement.GetProperty("sha256").GetString() ?? "");
+                }
+
+                return calibration;
+            }
+        }
+
+        /// <summary>Frames with the site calibration applied (the input temperatures carry the factory calibration only).</summary>
+        public IEnumerable<ThermalFrame> Calibrated(IEnumerable<ThermalFrame> frames)
+        {
+            if (Calibration is not { } chosen)
+            {
+                return frames;
+            }
+
+            return frames.Select(frame =>
+            {
+                chosen.Calibration.Apply(frame.TemperaturesCelsius);
+                return frame;
+            });
+        }
+
+        public AnalysisProvenance Provenance(AnalysisSource source, double? emissivity, string? reflected) => new()
+        {
+            Software = AnalysisProvenance.CurrentSoftware,
+            Source = source,
+            Emissivity = emissivity,
+            ReflectedTemperature = reflected,
+            RegionMethod = RegionMethod,
+            Calibration = Calibration is { } c ? new CalibrationReference(c.Calibration.Id, c.Sha256.ToLowerInvariant()) : null,
+            Notes = Calibration is not null && source == AnalysisSource.FrameCsv
+                ? ["site calibration applied to the CSV temperatures, which are assumed to carry the factory calibration only"]
+                : [],
+        };
+    }
 
     /// <summary>One line on standard error per 10 % of a large file, so a long analysis visibly progresses.</summary>
     private sealed class ProgressReporter(TextWriter error, string path)

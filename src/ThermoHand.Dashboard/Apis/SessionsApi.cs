@@ -53,10 +53,16 @@ public static class SessionsApi
         return TypedResults.Ok(session);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<StoredFrame>>, NotFound>> FramesAsync(
+    private static async Task<Results<Ok<IReadOnlyList<StoredFrame>>, NotFound, ProblemHttpResult>> FramesAsync(
         string sessionId, ClaimsPrincipal user, IClinicStore store, AuditTrail audit, CancellationToken cancellationToken,
         string? hand = null, double? from = null, double? to = null, int limit = 2000)
     {
+        // "from=NaN" parses as a double but is no time; the database would fail on it (a 500) instead of saying why.
+        if (from is { } f && !double.IsFinite(f) || to is { } t && !double.IsFinite(t))
+        {
+            return TypedResults.Problem("'from' and 'to' must be finite times in seconds", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         if (await store.GetSessionAsync(sessionId, cancellationToken) is null)
         {
             return TypedResults.NotFound();

@@ -13,6 +13,22 @@ public sealed class DashboardOptions
     public InitialAdminOptions InitialAdmin { get; set; } = new();
 
     public LoginOptions Login { get; set; } = new();
+
+    /// <summary>The pseudonymised research export (docs/research-export.md).</summary>
+    public ResearchOptions Research { get; set; } = new();
+}
+
+/// <summary>Settings of the pseudonymised research export (docs/research-export.md).</summary>
+public sealed class ResearchOptions
+{
+    /// <summary>Study key (base64, at least 32 bytes) for the keyed-hash study ids. Empty: generated on first use into
+    /// <see cref="StudyKeyPath"/>. Never exported or logged; a new key gives every patient new, unlinkable ids.</summary>
+    public string? StudyKey { get; set; }
+
+    /// <summary>Where the generated study key is kept (owner-only file). Empty: research-study.key in the
+    /// Dashboard:DataProtection:KeysPath folder, which already holds the server's secrets. Back it up: it is what links
+    /// repeated exports of one study.</summary>
+    public string? StudyKeyPath { get; set; }
 }
 
 public sealed class DatabaseOptions

@@ -61,6 +61,18 @@ public sealed class ValidateDashboardOptions : IValidateOptions<DashboardOptions
             errors.Add("Dashboard:Login:SessionMinutes must be at least 1.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.Research.StudyKey))
+        {
+            try
+            {
+                ThermoHand.Exports.Research.StudyKeyFile.Parse(options.Research.StudyKey, "Dashboard:Research:StudyKey");
+            }
+            catch (InvalidDataException problem)
+            {
+                errors.Add(problem.Message);
+            }
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

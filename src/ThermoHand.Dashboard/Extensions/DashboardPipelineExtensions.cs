@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using ThermoHand.Dashboard.Apis;
 using ThermoHand.Dashboard.Security;
 using ThermoHand.Dashboard.Storage;
 
@@ -32,6 +33,9 @@ public static class DashboardPipelineExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseRateLimiter();
+        app.MapCalibrationApi();   // /api/calibrations (ManageCalibrations): stored files and report pictures
+        app.MapReanalysisApi();    // /sessions/{id}/reanalyse (Reanalyse): versioned re-analysis of stored frames
+        app.MapFhirApi();          // /sessions/{id}/export/fhir.json (ExportFhir): HL7 FHIR R4 Bundle, clinicians only
         return app;
     }
 

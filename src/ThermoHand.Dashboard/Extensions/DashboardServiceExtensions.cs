@@ -12,6 +12,7 @@ using Npgsql;
 using ThermoHand.Dashboard.Configuration;
 using ThermoHand.Dashboard.Ingest;
 using ThermoHand.Dashboard.Live;
+using ThermoHand.Dashboard.Pages.Research;
 using ThermoHand.Dashboard.Security;
 using ThermoHand.Dashboard.Storage;
 using ThermoHand.Streaming;
@@ -44,6 +45,11 @@ public static class DashboardServiceExtensions
                 ? new PostgresClinicStore(NpgsqlDataSource.Create(database.ConnectionString), clock)
                 : new SqliteClinicStore(database.ConnectionString, clock);
         });
+        // Site calibrations live in the same database (SqlClinicStore.Calibrations.cs).
+        services.AddSingleton(provider => provider.GetRequiredService<IClinicStore>() as ICalibrationStore
+            ?? throw new InvalidOperationException("The clinic store does not keep site calibrations."));
+        services.AddSingleton<ThermoHand.Dashboard.Pages.Calibration.CalibrationUploads>();
+        services.AddResearchExport(); // study tags, study key, research export (Pages/Research)
         services.AddHostedService<DashboardStartup>();
         return services;
     }
@@ -64,8 +70,12 @@ public static class DashboardServiceExtensions
         services.AddSingleton<DeviceCredentials>();
         services.AddSingleton<ClinicIdentifierProtector>();
         services.AddSingleton<AuditTrail>();
-        // Which analysis exports use; the re-analysis feature replaces this with a version-aware selection.
-        services.TryAddSingleton<ThermoHand.Dashboard.Analysis.IAnalysisSelection, ThermoHand.Dashboard.Analysis.DeviceAnalysisSelection>();
+        // Which analysis exports use: the newest re-analysis if the session has one, else the device's final result.
+        services.AddSingleton(provider => provider.GetRequiredService<IClinicStore>() as IAnalysisVersionStore
+            ?? throw new InvalidOperationException("The clinic store does not keep analysis versions."));
+        services.TryAddSingleton<ThermoHand.Dashboard.Analysis.IAnalysisSelection, ThermoHand.Dashboard.Analysis.VersionedAnalysisSelection>();
+        // Re-analyses run in the background (minutes for a long session), one at a time per server.
+        services.AddSingleton<ThermoHand.Dashboard.Apis.ReanalysisJobs>();
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, cookie =>
@@ -116,6 +126,14 @@ public static class DashboardServiceExtensions
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // A bare 429 leaves a clinician guessing; say what happened and when to try again (the window is one minute).
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                rejected.HttpContext.Response.Headers.RetryAfter = "60";
+                rejected.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await rejected.HttpContext.Response.WriteAsync(
+                    "Too many login attempts from this address. Wait a minute and try again.", cancellationToken);
+            };
             limiter.AddPolicy(LoginRateLimit, context =>
             {
                 // Only password submissions count; showing the form is free.

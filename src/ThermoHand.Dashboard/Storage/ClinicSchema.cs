@@ -126,7 +126,45 @@ internal static class ClinicSchema
             "CREATE INDEX ix_audit_at ON audit_trail (at_ms)",
         ]),
         // Version 2: study tags of sessions (research cohorts) — see SqlClinicStore.Research.cs.
-        // Version 3: versioned analysis results (re-analysis) — see SqlClinicStore.AnalysisVersions.cs.
-        // Version 4: sensor site calibrations — see SqlClinicStore.Calibrations.cs.
+        (2, SqlClinicStore.StudyTagsMigration),
+        // Version 3: versioned analysis results (re-analysis) — see SqlClinicStore.AnalysisVersions.cs. Rows are only
+        // ever inserted: (session, version, hand) is the key, so a version can never be overwritten.
+        (3,
+        [
+            """
+            CREATE TABLE analysis_versions (
+              session_id TEXT NOT NULL,
+              version {INT} NOT NULL,
+              hand TEXT NOT NULL,
+              label TEXT NOT NULL,
+              provenance TEXT NOT NULL,
+              settings_hash TEXT NOT NULL,
+              result TEXT NOT NULL,
+              created_by TEXT NOT NULL,
+              created_ms {INT} NOT NULL,
+              PRIMARY KEY (session_id, version, hand))
+            """,
+        ]),
+        // Version 4: sensor site calibrations — see SqlClinicStore.Calibrations.cs. The uploaded file is kept as bytes,
+        // exactly as uploaded, so its checksum keeps holding when a technician downloads it for a device.
+        (4,
+        [
+            """
+            CREATE TABLE site_calibrations (
+              sensor_id TEXT NOT NULL,
+              version {INT} NOT NULL,
+              body_sha256 TEXT NOT NULL,
+              file_sha256 TEXT NOT NULL,
+              file_name TEXT NOT NULL,
+              file_bytes {BLOB} NOT NULL,
+              created_ms {INT} NOT NULL,
+              expires_ms {INT} NOT NULL,
+              passed {INT} NOT NULL,
+              bad_pixel_count {INT} NOT NULL,
+              uploaded_by TEXT NOT NULL,
+              uploaded_ms {INT} NOT NULL,
+              PRIMARY KEY (sensor_id, version))
+            """,
+        ]),
     ];
 }

@@ -7,8 +7,9 @@ namespace ThermoHand.Mlx90640.Emulation;
 /// <summary>
 /// An MLX90640 that lives in memory: an <see cref="I2cDevice"/> answering the datasheet register map (§11.1) so the real
 /// driver (<see cref="Mlx90640"/>) runs unchanged against it. It measures alternating subpages at the configured refresh
-/// rate on a <see cref="TimeProvider"/> clock, turns what an <see cref="IThermalScene"/> shows into raw RAM words with
-/// <see cref="RawSubpageSynthesizer"/>, and injects the faults of <see cref="EmulatedFaults"/>.
+/// rate on a <see cref="TimeProvider"/> clock, passes what an <see cref="IThermalScene"/> shows through the pixel errors of
+/// <see cref="PixelResponseErrors"/> (when set), turns it into raw RAM words with <see cref="RawSubpageSynthesizer"/>,
+/// and injects the faults of <see cref="EmulatedFaults"/>.
 /// </summary>
 /// <remarks>
 /// Map: EEPROM 0x2400–0x273F (read only: a write is not acknowledged), RAM 0x0400–0x073F (read only for the host),
@@ -34,6 +35,7 @@ public sealed class EmulatedMlx90640 : I2cDevice
     private readonly RawSubpage ram = new();
     private readonly float[] sceneTemperatures = new float[RawSubpage.PixelWordCount];
     private readonly Random faultRandom;
+    private readonly PlantedPixelErrors? pixelErrors;
 
     private ushort control;
     private ushort i2cConfiguration;
@@ -46,6 +48,7 @@ public sealed class EmulatedMlx90640 : I2cDevice
     private ushort addressPointer;
     private bool unplugged;
     private bool disposed;
+    private TimeSpan poweredOnAt;
 
     /// <param name="scene">What the sensor looks at; null = RAM keeps the words given to <see cref="SetRamWords"/> (register-level tests).</param>
     /// <param name="options">EEPROM, conditions and faults; defaults when null.</param>
@@ -68,6 +71,12 @@ public sealed class EmulatedMlx90640 : I2cDevice
 
         eeprom = words.ToArray();
         calibration = Mlx90640Calibration.Extract(eeprom);
+        if (this.options.PixelErrors?.Validate() is { } pixelProblem)
+        {
+            throw new ArgumentException(pixelProblem, nameof(options));
+        }
+
+        pixelErrors = this.options.PixelErrors is { } errors ? PlantedPixelErrors.Draw(errors, calibration) : null;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         createdTimestamp = this.timeProvider.GetTimestamp();
         faultRandom = new Random(this.options.Faults.Seed);
@@ -81,6 +90,21 @@ public sealed class EmulatedMlx90640 : I2cDevice
 
     /// <summary>The calibration the emulator inverts when it synthesises raw words.</summary>
     public Mlx90640Calibration Calibration => calibration;
+
+    /// <summary>The pixel errors this sensor was given (drawn once from <see cref="EmulatedMlx90640Options.PixelErrors"/>); null = a perfect sensor.</summary>
+    public PlantedPixelErrors? PixelErrors => pixelErrors;
+
+    /// <summary>Time since the sensor was last powered on (created or plugged back in): what its warm-up and drift follow.</summary>
+    public TimeSpan SincePowerOn
+    {
+        get
+        {
+            lock (gate)
+            {
+                return Now - poweredOnAt;
+            }
+        }
+    }
 
     /// <summary>Faults injected and measurements completed so far.</summary>
     public EmulatedFaultCounts Counts { get; } = new();
@@ -235,6 +259,8 @@ public sealed class EmulatedMlx90640 : I2cDevice
         overwriteEnabled = true;
         lastSubpage = 1;
         nextSubpage = 0;
+        // Warm-up starts again at every power-up: the die and the optics start cold.
+        poweredOnAt = Now;
         RestartSchedule();
     }
 
@@ -321,6 +347,10 @@ public sealed class EmulatedMlx90640 : I2cDevice
         if (scene is not null)
         {
             scene.Render(at, sceneTemperatures);
+
+            // The pixels' own errors act on what they see, before the raw words: the real driver then undoes only the
+            // factory calibration, exactly as it would on a real sensor with these errors.
+            pixelErrors?.Apply(sceneTemperatures, at - poweredOnAt);
             var dieTemperature = options.DieTemperatureCelsius;
             RawSubpageSynthesizer.Synthesize(
                 calibration,

@@ -28,9 +28,26 @@ public static class FrameCsv
     public static IEnumerable<ThermalFrame> Read(string path)
     {
         using var reader = OpenText(path);
-        foreach (var frame in Read(reader, Path.GetFileName(path)))
+        var name = Path.GetFileName(path);
+        using var frames = Read(reader, name).GetEnumerator();
+        var count = 0;
+        while (true)
         {
-            yield return frame;
+            try
+            {
+                if (!frames.MoveNext())
+                {
+                    yield break;
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                // Damaged gzip data: a format error like any other (the frames before it were intact and were returned).
+                throw new FrameCsvException(name, count + 2, $"the gzip-compressed data is damaged after {count} frames ({e.Message})");
+            }
+
+            count++;
+            yield return frames.Current;
         }
     }
 
@@ -148,7 +165,7 @@ public static class FrameCsv
             var got = file.ReadAtLeast(signature, 2, throwOnEndOfStream: false);
             file.Position = 0;
             Stream content = got == 2 && signature[0] == 0x1F && signature[1] == 0x8B
-                ? new GZipStream(file, CompressionMode.Decompress)
+                ? new CheckedGzipStream(file)
                 : file;
             return new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 64 * 1024);
         }

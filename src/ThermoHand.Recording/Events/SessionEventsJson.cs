@@ -33,6 +33,11 @@ public static class SessionEventsJson
         {
             throw Error(sourceName, $"not valid JSON (line {ex.LineNumber + 1}): {ex.Message}");
         }
+        catch (ArgumentException ex)
+        {
+            // A string holding a lone UTF-16 surrogate cannot be transcoded to UTF-8: not text a JSON file can contain.
+            throw Error(sourceName, $"not valid JSON text: {ex.Message}");
+        }
 
         using (document)
         {

@@ -192,7 +192,7 @@ public sealed class SessionRecordingReader : IDisposable
             entry = Decode(type, length);
             return true;
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or DecoderFallbackException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or FormatException or DecoderFallbackException)
         {
             position -= length + RecordingFormat.FrameOverhead;
             recordsRecovered--;
@@ -263,7 +263,7 @@ public sealed class SessionRecordingReader : IDisposable
             using var reader = RecordCodec.PayloadReader(buffer[5..(5 + length)], length);
             return RecordCodec.ReadHeader(reader);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or DecoderFallbackException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or FormatException or DecoderFallbackException)
         {
             throw new RecordingFormatException($"the session header cannot be decoded: {ex.Message}");
         }

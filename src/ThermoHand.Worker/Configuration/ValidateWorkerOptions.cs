@@ -41,6 +41,7 @@ public sealed class ValidateWorkerOptions : IValidateOptions<WorkerOptions>
         ValidateStorageLimits(options.Storage, errors);
         ValidatePipeline(options.Pipeline, errors);
         ValidateSimulation(options, errors);
+        Calibration.CalibrationOptionsValidation.Validate(options, errors);
 
         // An empty Dashboard:Url switches the uplink off (DashboardUplinkOptions.cs); anything else must be a URL.
         if (!string.IsNullOrEmpty(options.Dashboard.Url) &&
@@ -183,7 +184,7 @@ public sealed class ValidateWorkerOptions : IValidateOptions<WorkerOptions>
         CheckInterval("Hardware:RoomSensor:ReadIntervalSeconds", room.ReadIntervalSeconds, errors);
         CheckInterval("Hardware:BathProbe:ReadIntervalSeconds", hardware.BathProbe.ReadIntervalSeconds, errors);
 
-        if (room.EmulatedHumidityPercent is < 0 or > 100)
+        if (room.EmulatedHumidityPercent is not (>= 0 and <= 100)) // written this way so NaN is refused too
         {
             errors.Add($"Hardware:RoomSensor:EmulatedHumidityPercent {room.EmulatedHumidityPercent}: must be 0–100 %");
         }

@@ -44,6 +44,9 @@ public sealed class WorkerOptions
     public SimulationOptions Simulation { get; set; } = new();
 
     public PipelineOptions Pipeline { get; set; } = new();
+
+    /// <summary>Site calibrations and the per-session reference check (Calibration:*, docs/worker.md).</summary>
+    public Calibration.CalibrationOptions Calibration { get; set; } = new();
 }
 
 /// <summary>One MLX90640 (Sensors:N). Two sensors allow one per hand.</summary>
@@ -235,6 +238,12 @@ public sealed class SimulationOptions
 
     /// <summary>Share of emulated subpage reads that fail with an I2C error (0–0.5), to exercise the health checks.</summary>
     public double I2cErrorRate { get; set; }
+
+    /// <summary>
+    /// Emulated sensors read with realistic per-pixel errors (PixelResponseErrors defaults: gain/offset spread, a
+    /// common offset, dead and noisy pixels, warm-up, drift), so the demo shows what the site calibration removes.
+    /// </summary>
+    public bool PixelErrors { get; set; } = true;
 }
 
 /// <summary>Dashboard:* — the uplink settings beyond Url are in DashboardUplinkOptions.cs.</summary>

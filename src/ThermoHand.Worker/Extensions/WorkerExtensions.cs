@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -107,6 +108,13 @@ public static class WorkerExtensions
         {
             // Validate and open the hardware before the host starts, so a mistake reads as one plain list of
             // settings to fix instead of a dependency-injection stack trace logged by the host.
+            // The list binder silently drops a Sensors:N entry holding a value of the wrong type (the start would then
+            // complain that no sensor is configured); binding each entry alone names the key instead.
+            foreach (IConfigurationSection sensor in host.Services.GetRequiredService<IConfiguration>().GetSection("Sensors").GetChildren())
+            {
+                _ = sensor.Get<ThermalSensorOptions>();
+            }
+
             _ = host.Services.GetRequiredService<IOptions<WorkerOptions>>().Value;
             _ = host.Services.GetRequiredService<ClinicHardware>();
             if (host.Services.GetService<SensorArray>() is not null && host.Services.GetRequiredService<TimeProvider>() is ScaledTimeProvider scaled)
@@ -126,10 +134,36 @@ public static class WorkerExtensions
 
             return 2;
         }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // A value of the wrong type, e.g. Storage:MinimumFreeMegabytes "lots": the binder's message names the key.
+            await Console.Error.WriteLineAsync("ThermoHand worker: configuration errors (appsettings.json):").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("  - " + e.Message + " Fix the value; nothing was started.").ConfigureAwait(false);
+            return 2;
+        }
         catch (HardwareUnavailableException e)
         {
             await Console.Error.WriteLineAsync("ThermoHand worker: " + e.Message).ConfigureAwait(false);
             return 3;
         }
+    }
+
+    /// <summary>
+    /// The message for a configuration file that cannot be parsed (the host throws <see cref="InvalidDataException"/>
+    /// while building): the file, and the line and column (counted from 1) where the JSON goes wrong.
+    /// </summary>
+    public static string DescribeConfigurationFileError(InvalidDataException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        Exception? inner = e.InnerException;
+        while (inner is not null and not System.Text.Json.JsonException)
+        {
+            inner = inner.InnerException;
+        }
+
+        string where = inner is System.Text.Json.JsonException { LineNumber: { } line } json
+            ? $" at line {line + 1}, column {(json.BytePositionInLine ?? 0) + 1}: {json.Message.Split(" LineNumber:")[0]}"
+            : inner is null ? "" : ": " + inner.Message;
+        return $"ThermoHand worker: {e.Message.TrimEnd('.')}{where} Fix the file; nothing was started.";
     }
 }

@@ -31,6 +31,15 @@ public sealed class HealthReporter(
     public async Task<HealthReport> ReportNowAsync(CancellationToken token = default)
     {
         HealthReport report = await checks.CheckHealthAsync(token).ConfigureAwait(false);
+
+        // The site calibration's entry is computed here from WorkerHealth (no registration needed), so health.json,
+        // the log line and the status message all include it.
+        report = new HealthReport(
+            new Dictionary<string, HealthReportEntry>(report.Entries)
+            {
+                [Calibration.CalibrationHealthCheck.Name] = Calibration.CalibrationHealthCheck.Evaluate(health, options.Value.Calibration, clock.GetUtcNow()),
+            },
+            report.TotalDuration);
         Last = report;
         WriteFile(report);
         if (report.Status != lastStatus)
@@ -41,13 +50,15 @@ public sealed class HealthReporter(
 
         try
         {
-            outbox.Enqueue(DeviceMessageKinds.Status, null, DeviceMessages.Status(
-                Data<double?>(report, HealthCheckNames.FrameAge, "frame_age_s"),
-                Data<double?>(report, HealthCheckNames.I2cErrorRate, "i2c_error_rate") ?? 0,
-                Data<long?>(report, HealthCheckNames.FreeSpace, "free_bytes") ?? health.FreeBytes,
-                health.AnalysisAvailable,
-                SessionCoordinator.StateWord(protocol.State),
-                outbox.PendingCount));
+            outbox.Enqueue(DeviceMessageKinds.Status, null, Calibration.CalibrationMessages.AddToStatus(
+                DeviceMessages.Status(
+                    Data<double?>(report, HealthCheckNames.FrameAge, "frame_age_s"),
+                    Data<double?>(report, HealthCheckNames.I2cErrorRate, "i2c_error_rate") ?? 0,
+                    Data<long?>(report, HealthCheckNames.FreeSpace, "free_bytes") ?? health.FreeBytes,
+                    health.AnalysisAvailable,
+                    SessionCoordinator.StateWord(protocol.State),
+                    outbox.PendingCount),
+                report.Entries[Calibration.CalibrationHealthCheck.Name]));
         }
         catch (IOException e)
         {

@@ -1,3 +1,5 @@
+using ThermoHand.Worker.Calibration;
+
 namespace ThermoHand.Worker.Health;
 
 /// <summary>
@@ -29,12 +31,26 @@ public sealed class WorkerHealth
 
     public void RecordFreeBytes(long bytes) => Interlocked.Exchange(ref freeBytes, bytes);
 
+    /// <summary>The site calibration found for a sensor at start (null before the pipeline looked).</summary>
+    public CalibrationLookup? CalibrationOf(int sensor) => Volatile.Read(ref sensors[sensor].SiteCalibration);
+
+    public void RecordCalibration(int sensor, CalibrationLookup lookup) => Volatile.Write(ref sensors[sensor].SiteCalibration, lookup);
+
+    /// <summary>The latest reference check of a sensor (null before the first).</summary>
+    public ReferenceCheckResult? LastReferenceCheck(int sensor) => Volatile.Read(ref sensors[sensor].LatestReferenceCheck);
+
+    public void RecordReferenceCheck(int sensor, ReferenceCheckResult result) => Volatile.Write(ref sensors[sensor].LatestReferenceCheck, result);
+
     public sealed class SensorCounters
     {
         private long readsOk;
         private long readsFailed;
         private long storageWaits;
         private long lastFrameTicks = -1;
+
+        // Written rarely (start, a reference check), read by the health checks: plain fields with Volatile access.
+        internal CalibrationLookup? SiteCalibration;
+        internal ReferenceCheckResult? LatestReferenceCheck;
 
         public long ReadsOk => Interlocked.Read(ref readsOk);
 

@@ -152,13 +152,28 @@ public sealed class HandPipeline
         }
 
         health.Sensor(sensor.Index).FrameAt(pipelineSeconds);
+        bool referenceCheck = sensor.Site.ReferenceImages.IsOpen;
+        if (s is null && !referenceCheck)
+        {
+            return;
+        }
+
+        // The site calibration corrects every image before the analysis, the dashboard and a reference check see it;
+        // the recording keeps the raw subpages (re-analysis needs them; the session records which calibration applied).
+        float[] temperatures = assembler.Image.TemperaturesCelsius.ToArray();
+        sensor.Site.Correct(temperatures);
+        if (referenceCheck)
+        {
+            sensor.Site.ReferenceImages.Offer(temperatures);
+        }
+
         if (s is null)
         {
             return;
         }
 
         s.Frames++;
-        var frame = new ThermalFrame(assembler.Image.TimeSeconds, assembler.Image.TemperaturesCelsius.ToArray());
+        var frame = new ThermalFrame(assembler.Image.TimeSeconds, temperatures);
         RegionFrameResult? regions = s.Analysis?.AddFrame(frame);
         if (s.Analysis is { IsRunning: false })
         {

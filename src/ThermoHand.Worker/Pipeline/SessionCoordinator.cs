@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using ThermoHand.Analysis;
 using ThermoHand.Recording.Native;
 using ThermoHand.Streaming;
+using ThermoHand.Worker.Calibration;
 using ThermoHand.Worker.Configuration;
 using ThermoHand.Worker.Health;
 using ThermoHand.Worker.Protocol;
@@ -43,6 +44,9 @@ public sealed class SessionCoordinator
     private readonly ILogger logger;
     private readonly Channel<Func<Task>> work = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<string> pendingDeviationCodes = [];
+    private readonly ReferenceCheckRunner referenceChecks;
+    private readonly Dictionary<int, ReferenceCheckResult> pendingReferenceChecks = []; // by sensor index; touched on the loop only
+    private int checkingReference;
     private OpenSession? open;
     private double lastTransitionSessionSeconds;
     private string? stopReason;
@@ -72,6 +76,10 @@ public sealed class SessionCoordinator
         this.health = health;
         this.lanes = lanes;
         this.logger = logger;
+
+        // Before any image is assembled: each sensor's newest site calibration (applied by its HandPipeline).
+        SiteCalibrationLoader.Load(lanes.Select(l => l.Sensor), options.Calibration, clock.Clock.GetUtcNow(), health, logger);
+        referenceChecks = new ReferenceCheckRunner(options.Calibration.ReferenceCheck, clock.Clock);
         protocol.EventRecorded += OnProtocolEvent;
         protocol.DeviationRecorded += d => Post(() => OnDeviation(d));
         environment.Read += sample => Post(() => OnEnvironment(sample));
@@ -90,16 +98,88 @@ public sealed class SessionCoordinator
     /// Starts a stored session: refuses (with the reason) when the configured sensors do not cover the hands, the
     /// disk cannot hold the session, or the recordings cannot be created; then starts the protocol.
     /// </summary>
-    public Task<CommandResult> StartSessionAsync(SessionSetup setup)
+    public async Task<CommandResult> StartSessionAsync(SessionSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
+        if (options.Calibration.ReferenceCheck.BeforeEachSimulatedSession && lanes.All(l => l.Sensor.Patient is not null)
+            && OpenSessionId is null && protocol.State == ProtocolState.SetUp)
+        {
+            // Simulation: the emulated sensors are shown the reference target first, so every session carries a check.
+            _ = await RunReferenceCheckAsync().ConfigureAwait(false);
+        }
+
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(() =>
         {
             done.TrySetResult(Start(setup));
             return Task.CompletedTask;
         });
-        return done.Task;
+        return await done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The reference check offered before a test, run between sessions: every sensor looks at the reference target
+    /// (in simulation it is shown one) and the mean of a central region over Calibration:ReferenceCheck:Images images is
+    /// compared with <paramref name="referenceCelsius"/> (default Calibration:ReferenceCheck:ReferenceCelsius). The
+    /// results show in health at once and are recorded with the next session; a failed check becomes that session's
+    /// deviation <c>reference_check_failed</c>. Refused while a session is open or another check runs.
+    /// </summary>
+    public async Task<(CommandResult Result, IReadOnlyList<ReferenceCheckResult> Checks)> RunReferenceCheckAsync(double? referenceCelsius = null, CancellationToken token = default)
+    {
+        string? openId = OpenSessionId;
+        if (openId is not null || protocol.State != ProtocolState.SetUp)
+        {
+            return (Refuse(openId is not null
+                ? $"a reference check runs between sessions: session {openId} is in progress; finish or abort it first"
+                : $"a reference check runs between sessions: the protocol is in {protocol.State}; restart it first"), []);
+        }
+
+        if (Interlocked.Exchange(ref checkingReference, 1) == 1)
+        {
+            return (Refuse("a reference check is already running; wait for its result"), []);
+        }
+
+        try
+        {
+            var sensors = lanes.Select(l => l.Sensor).ToList();
+            IReadOnlyList<ReferenceCheckResult> results = await referenceChecks.RunAsync(
+                sensors, referenceCelsius ?? options.Calibration.ReferenceCheck.ReferenceCelsius, clock.Now / 60, token).ConfigureAwait(false);
+            for (int i = 0; i < results.Count; i++)
+            {
+                health.RecordReferenceCheck(sensors[i].Index, results[i]);
+                if (results[i].Passed)
+                {
+                    Log.ReferenceCheckPassed(logger, results[i].Message);
+                }
+                else
+                {
+                    Log.ReferenceCheckFailed(logger, results[i].Message);
+                }
+            }
+
+            var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            bool queued = work.Writer.TryWrite(() =>
+            {
+                for (int i = 0; i < results.Count; i++)
+                {
+                    pendingReferenceChecks[sensors[i].Index] = results[i]; // the newest check of a sensor replaces an older one
+                }
+
+                recorded.TrySetResult();
+                return Task.CompletedTask;
+            });
+            if (queued)
+            {
+                await recorded.Task.ConfigureAwait(false);
+            }
+
+            // else: the worker is stopping; no session follows to record it with (the result was logged and is in health).
+            return (CommandResult.Ok, results);
+        }
+        finally
+        {
+            Volatile.Write(ref checkingReference, 0);
+        }
     }
 
     /// <summary>Where the protocol stands, for frame messages (read from the hand pipelines' threads).</summary>
@@ -237,7 +317,19 @@ public sealed class SessionCoordinator
             return Refuse($"the protocol is in {protocol.State}; restart it before a new session");
         }
 
+        if (Volatile.Read(ref checkingReference) == 1)
+        {
+            return Refuse("a reference check is running; start the session when it has finished");
+        }
+
         var sessionLanes = lanes.Where(l => hands.Contains(l.Sensor.Hand)).ToList();
+        if (options.Calibration.Required && sessionLanes.FirstOrDefault(l => l.Sensor.Site.Applied is null) is { } uncalibrated)
+        {
+            CalibrationLookup? lookup = uncalibrated.Sensor.Site.Lookup;
+            return Refuse($"Calibration:Required is true and {uncalibrated.Sensor.Key} (sensor {uncalibrated.Sensor.SensorId}) has no usable site calibration: " +
+                          $"{lookup?.Problem ?? "not looked up"}. Calibrate the sensor (thermohand calibrate) or set Calibration:Required to false to run on the factory calibration");
+        }
+
         long need = DiskSpaceBudget.Estimate(setup.Preset, sessionLanes.Count, sessionLanes.Max(l => l.Sensor.Options.RefreshRateHz));
         long free = MeasureFree();
         if (DiskSpaceBudget.CheckBeforeStart(free, need, options.Storage.MinimumFreeMegabytes * 1024 * 1024, files.Root) is { } diskProblem)
@@ -270,8 +362,24 @@ public sealed class SessionCoordinator
             Write(lane, new OpenSessionItem(recording));
         }
 
-        Enqueue(DeviceMessageKinds.SessionStarted, session.Id, DeviceMessages.SessionStarted(
-            setup, session.Emissivity, session.ReflectedRuleText, sessionLanes.Select(l => (l.Sensor.Hand, l.Sensor.SensorId, l.Sensor.Options.RefreshRateHz)).ToList(), session.StartedUtc));
+        DateTimeOffset now = clock.Clock.GetUtcNow();
+        TimeSpan warnBefore = TimeSpan.FromDays(options.Calibration.WarnBeforeExpiryDays);
+        var checks = sessionLanes.Select(l => pendingReferenceChecks.GetValueOrDefault(l.Sensor.Index)).OfType<ReferenceCheckResult>().ToList();
+        foreach (SensorLane lane in sessionLanes)
+        {
+            pendingReferenceChecks.Remove(lane.Sensor.Index); // recorded with this session, not again with the next
+        }
+
+        Enqueue(DeviceMessageKinds.SessionStarted, session.Id, CalibrationMessages.AddToSessionStarted(
+            DeviceMessages.SessionStarted(
+                setup, session.Emissivity, session.ReflectedRuleText, sessionLanes.Select(l => (l.Sensor.Hand, l.Sensor.SensorId, l.Sensor.Options.RefreshRateHz)).ToList(), session.StartedUtc),
+            sessionLanes.Select(l => new CalibrationMessages.SensorRecord(
+                l.Sensor.Hand, l.Sensor.SensorId, l.Sensor.Site.Lookup?.ForSession(now, warnBefore), l.Sensor.Site.Lookup?.FlagsAt(now, warnBefore) ?? [])).ToList(),
+            checks));
+
+        // Posted, so it runs after acclimatisation_start (already queued by protocol.Start): the calibration flags and
+        // reference checks follow the session's first event in the store, the recordings and the dashboard queue.
+        Post(() => RecordCalibration(session, sessionLanes, checks, now, warnBefore));
         Log.SessionStarted(logger, session.Id, setup.Hands.ToString(), setup.Preset.Name, files.SessionFolder(session.Id));
         return CommandResult.Ok;
     }
@@ -337,6 +445,8 @@ public sealed class SessionCoordinator
                 emissivity = l.Sensor.Options.Emissivity,
                 reflected_temperature = l.Sensor.Options.ReflectedTemperature.ToString(),
                 reflected_temperature_c = l.Sensor.Options.ReflectedTemperatureCelsius,
+                calibration = l.Sensor.Site.Lookup?.ForSession(started, TimeSpan.FromDays(options.Calibration.WarnBeforeExpiryDays))?.ToJsonObject(),
+                calibration_flags = l.Sensor.Site.Lookup?.FlagsAt(started, TimeSpan.FromDays(options.Calibration.WarnBeforeExpiryDays)) ?? [],
             }));
             store.Create(new StoredSession(
                 id, setup.PatientReference, setup.Hands.ToString(), setup.Preset.Name, session.Emissivity, session.ReflectedRuleText, settings,
@@ -367,6 +477,69 @@ public sealed class SessionCoordinator
     }
 
     private double? lastRoomCelsius;
+
+    /// <summary>
+    /// Records with the session which calibration each sensor used and the reference checks run before it: a
+    /// site_calibration annotation per recording, each calibration flag and failed check as a deviation (store,
+    /// recording, next environment message), each check as a reference_check event (store, recording, dashboard).
+    /// </summary>
+    private Task RecordCalibration(OpenSession session, IReadOnlyList<SensorLane> sessionLanes, IReadOnlyList<ReferenceCheckResult> checks, DateTimeOffset now, TimeSpan warnBefore)
+    {
+        if (!ReferenceEquals(open, session))
+        {
+            return Task.CompletedTask; // already closed
+        }
+
+        double t = Math.Max(0, Math.Round(protocol.Now.TotalSeconds, 3));
+        foreach (SensorLane lane in sessionLanes)
+        {
+            CalibrationLookup? lookup = lane.Sensor.Site.Lookup;
+            if (lookup is null)
+            {
+                continue;
+            }
+
+            string text = lookup.Describe(now, warnBefore);
+            Write(lane, new AnnotationItem(new Annotation(t, "site_calibration",
+                lookup.Calibration is null ? $"factory: {text}" : $"{lookup.CalibrationId} sha256 {lookup.FileSha256} ({Path.GetFileName(lookup.FilePath)}): {text}")));
+            foreach (string flag in lookup.FlagsAt(now, warnBefore))
+            {
+                AddFlag(session, [lane], t, flag, double.NaN, double.NaN, double.NaN, string.Empty, $"{lane.Sensor.Key} ({SessionFiles.HandWord(lane.Sensor.Hand)} hand): {text}");
+            }
+        }
+
+        foreach (ReferenceCheckResult check in checks)
+        {
+            store.AddReferenceCheck(session.Id, check);
+            var e = new SessionEvent(t, ReferenceCheckResult.EventType);
+            store.AddEvent(session.Id, t, e.Type);
+            var handLanes = sessionLanes.Where(l => SessionFiles.HandWord(l.Sensor.Hand) == check.Hand).ToList();
+            foreach (SensorLane lane in handLanes)
+            {
+                Write(lane, new EventItem(e));
+                Write(lane, new AnnotationItem(new Annotation(t, ReferenceCheckResult.EventType, check.Message)));
+            }
+
+            Enqueue(DeviceMessageKinds.Event, session.Id, CalibrationMessages.ReferenceCheckEvent(e, handLanes.FirstOrDefault()?.Sensor.Hand, check));
+            if (!check.Passed)
+            {
+                AddFlag(session, handLanes, t, ReferenceCheckResult.FailedCode, check.ErrorCelsius, -check.ToleranceCelsius, check.ToleranceCelsius, "°C", check.Message);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A calibration flag or failed reference check, stored like a protocol deviation (it biases the session's absolute temperatures).</summary>
+    private void AddFlag(OpenSession session, IReadOnlyList<SensorLane> on, double t, string code, double measured, double low, double high, string unit, string message)
+    {
+        store.AddDeviation(session.Id, t, code, measured, low, high, unit, message);
+        pendingDeviationCodes.Add(code);
+        foreach (SensorLane lane in on)
+        {
+            Write(lane, new AnnotationItem(new Annotation(t, "deviation", $"{code}: {message}")));
+        }
+    }
 
     private async Task OnEventAsync(SessionEvent e)
     {

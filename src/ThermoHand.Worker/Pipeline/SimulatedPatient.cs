@@ -32,6 +32,7 @@ public sealed class SimulatedPatient : IThermalScene
     private double? handsInSessionTime;
     private double sensorCreated;
     private int sessions;
+    private ReferenceTargetScene? referenceTarget;
 
     public SimulatedPatient(SimulationSettings baseSettings, PipelineClock clock)
     {
@@ -48,6 +49,27 @@ public sealed class SimulatedPatient : IThermalScene
         lock (gate)
         {
             return sessionScene is null || sessionScene.Protocol.HandsInView(SceneTime(sessionTimeSeconds));
+        }
+    }
+
+    /// <summary>
+    /// For a reference check: the sensor sees a blackbody target at <paramref name="celsius"/> filling its view (with the
+    /// sensor's temporal noise) instead of the hand, until <see cref="HideReferenceTarget"/>.
+    /// </summary>
+    public void ShowReferenceTarget(double celsius)
+    {
+        var target = new ReferenceTargetScene(celsius, ReferenceTargetKind.Blackbody, baseSettings.Seed);
+        lock (gate)
+        {
+            referenceTarget = target;
+        }
+    }
+
+    public void HideReferenceTarget()
+    {
+        lock (gate)
+        {
+            referenceTarget = null;
         }
     }
 
@@ -98,6 +120,12 @@ public sealed class SimulatedPatient : IThermalScene
         double sceneTime;
         lock (gate)
         {
+            if (referenceTarget is { } target)
+            {
+                target.Render(elapsed, objectTemperaturesCelsius);
+                return;
+            }
+
             double pipelineTime = sensorCreated + elapsed.TotalSeconds;
             if (sessionScene is null)
             {

@@ -4,6 +4,7 @@ using ThermoHand.Analysis;
 using ThermoHand.Mlx90640;
 using ThermoHand.Mlx90640.Emulation;
 using ThermoHand.Simulation;
+using ThermoHand.Worker.Calibration;
 using ThermoHand.Worker.Configuration;
 using ThermoHand.Worker.Hardware;
 
@@ -50,6 +51,9 @@ public sealed class ThermalSensor : IDisposable
     /// <summary>The simulated patient in front of an emulated sensor; null for a real sensor.</summary>
     public SimulatedPatient? Patient { get; }
 
+    /// <summary>The site calibration applied to this sensor's images and the reference check listening to them (docs/worker.md).</summary>
+    public SensorCalibration Site { get; } = new();
+
     /// <summary>
     /// Opens the sensor as configured. A real sensor that cannot be opened throws <see cref="HardwareUnavailableException"/>
     /// naming Sensors:N; an emulated one looks at a <see cref="SimulatedPatient"/> on the worker's clock.
@@ -70,6 +74,10 @@ public sealed class ThermalSensor : IDisposable
             var emulator = patient.CreateSensor(new EmulatedMlx90640Options
             {
                 Emissivity = (float)options.Emissivity,
+
+                // Simulation:PixelErrors: the emulated sensor reads like a real one (per-pixel gain/offset, dead and noisy
+                // pixels, warm-up), which is what a site calibration removes; off = a perfect sensor.
+                PixelErrors = simulation.PixelErrors ? new PixelResponseErrors() : null,
                 Faults = new EmulatedFaults { Seed = simulation.Seed + index, IoErrorRate = simulation.I2cErrorRate },
             });
             var emulated = new Mlx90640.Mlx90640(emulator, clock.Clock) { StatusPollInterval = TimeSpan.FromMilliseconds(1) };
@@ -91,20 +99,34 @@ public sealed class ThermalSensor : IDisposable
         return Configure(index, options, new Mlx90640.Mlx90640(device, clock.Clock), rate, null, key);
     }
 
+    /// <summary>
+    /// Attempts at reading the EEPROM and setting the sensor up. Every step is idempotent, so a transient bus error
+    /// (EIO, a NACK, two EEPROM reads that differ) is retried instead of stopping the worker; a missing or dead sensor
+    /// still fails every attempt and stops the start.
+    /// </summary>
+    private const int ConfigureAttempts = 5;
+
     private static ThermalSensor Configure(int index, ThermalSensorOptions options, Mlx90640.Mlx90640 sensor, RefreshRate rate, SimulatedPatient? patient, string key)
     {
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            _ = sensor.ReadEeprom(); // read twice and compared by the driver; refuses an implausible dump
-            sensor.ReadingPattern = ReadingPattern.Chess; // the factory calibration pattern
-            sensor.RefreshRate = rate;
-            return new ThermalSensor(index, options, sensor, sensor.ReadControlRegister(), patient);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or Mlx90640EepromException)
-        {
-            sensor.Dispose();
-            throw HardwareUnavailableException.For(key,
-                $"{key}:Address 0x{options.Address:X2}: no usable MLX90640 on I2C bus {options.I2cBus}", e);
+            try
+            {
+                _ = sensor.ReadEeprom(); // read twice and compared by the driver; refuses an implausible dump
+                sensor.ReadingPattern = ReadingPattern.Chess; // the factory calibration pattern
+                sensor.RefreshRate = rate;
+                return new ThermalSensor(index, options, sensor, sensor.ReadControlRegister(), patient);
+            }
+            catch (IOException) when (attempt < ConfigureAttempts)
+            {
+                // A transient bus error: try the whole set-up again.
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or Mlx90640EepromException)
+            {
+                sensor.Dispose();
+                throw HardwareUnavailableException.For(key,
+                    $"{key}:Address 0x{options.Address:X2}: no usable MLX90640 on I2C bus {options.I2cBus} ({attempt} attempts)", e);
+            }
         }
     }
 

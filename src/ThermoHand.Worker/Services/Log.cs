@@ -74,4 +74,20 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 114, Level = LogLevel.Error, Message = "Session {SessionId}: {What} failed")]
     public static partial void SessionStepFailed(ILogger logger, Exception exception, string sessionId, string what);
+
+    // Site calibration and the reference check (EventId 150+, docs/worker.md "Site calibration").
+    [LoggerMessage(EventId = 150, Level = LogLevel.Information, Message = "Sensor {Sensor}: {Description}; file sha256 {Sha256}")]
+    public static partial void CalibrationApplied(ILogger logger, string sensor, string description, string sha256);
+
+    [LoggerMessage(EventId = 151, Level = LogLevel.Warning, Message = "Sensor {Sensor}: {Description}")]
+    public static partial void CalibrationWarning(ILogger logger, string sensor, string description);
+
+    [LoggerMessage(EventId = 152, Level = LogLevel.Error, Message = "Sensor {Sensor}: {Problem}")]
+    public static partial void CalibrationRefused(ILogger logger, string sensor, string problem);
+
+    [LoggerMessage(EventId = 153, Level = LogLevel.Information, Message = "Reference check: {Message}")]
+    public static partial void ReferenceCheckPassed(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 154, Level = LogLevel.Warning, Message = "Reference check: {Message}")]
+    public static partial void ReferenceCheckFailed(ILogger logger, string message);
 }

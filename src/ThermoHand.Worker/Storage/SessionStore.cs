@@ -89,6 +89,20 @@ public sealed class SessionStore : IDisposable
                 message TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS events_by_session ON events(session_id);
             CREATE INDEX IF NOT EXISTS deviations_by_session ON deviations(session_id);
+            CREATE TABLE IF NOT EXISTS reference_checks (
+                session_id TEXT NOT NULL REFERENCES sessions(id),
+                sensor_id TEXT NOT NULL,
+                hand TEXT NOT NULL,
+                calibration_id TEXT NOT NULL,
+                checked_utc TEXT NOT NULL,
+                reference_c REAL NOT NULL,
+                measured_c REAL,
+                error_c REAL,
+                tolerance_c REAL NOT NULL,
+                images INTEGER NOT NULL,
+                passed INTEGER NOT NULL,
+                message TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS reference_checks_by_session ON reference_checks(session_id);
             """);
     }
 
@@ -119,6 +133,37 @@ public sealed class SessionStore : IDisposable
             "UPDATE sessions SET state=$state, outcome=$outcome, reason=$reason, ended_utc=$ended, subpages=$n, last_t_s=$last, recovered=$rec WHERE id=$id;",
             ("$id", sessionId), ("$state", state), ("$outcome", outcome), ("$reason", reason), ("$ended", Utc(endedUtc)),
             ("$n", subpages), ("$last", lastTimeSeconds), ("$rec", recovered ? 1 : 0));
+
+    /// <summary>A reference check run before the session (docs/worker.md, "Reference check").</summary>
+    public void AddReferenceCheck(string sessionId, ThermoHand.Worker.Calibration.ReferenceCheckResult r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        Execute(
+            "INSERT INTO reference_checks (session_id, sensor_id, hand, calibration_id, checked_utc, reference_c, measured_c, error_c, tolerance_c, images, passed, message) " +
+            "VALUES ($id, $sensor, $hand, $cal, $at, $ref, $m, $err, $tol, $n, $ok, $msg);",
+            ("$id", sessionId), ("$sensor", r.SensorId), ("$hand", r.Hand), ("$cal", r.CalibrationId), ("$at", Utc(r.CheckedUtc)),
+            ("$ref", r.ReferenceCelsius), ("$m", Finite(r.MeasuredCelsius)), ("$err", Finite(r.ErrorCelsius)), ("$tol", r.ToleranceCelsius),
+            ("$n", r.Images), ("$ok", r.Passed ? 1 : 0), ("$msg", r.Message));
+    }
+
+    /// <summary>The reference checks recorded with a session: sensor, calibration, reference, measured, error (°C), pass.</summary>
+    public IReadOnlyList<(string SensorId, string CalibrationId, double ReferenceCelsius, double? MeasuredCelsius, double? ErrorCelsius, bool Passed)> ReferenceChecks(string sessionId)
+    {
+        lock (gate)
+        {
+            using var command = Command(
+                "SELECT sensor_id, calibration_id, reference_c, measured_c, error_c, passed FROM reference_checks WHERE session_id=$id ORDER BY rowid;", ("$id", sessionId));
+            using var reader = command.ExecuteReader();
+            var list = new List<(string, string, double, double?, double?, bool)>();
+            while (reader.Read())
+            {
+                list.Add((reader.GetString(0), reader.GetString(1), reader.GetDouble(2),
+                    reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.IsDBNull(4) ? null : reader.GetDouble(4), reader.GetInt64(5) != 0));
+            }
+
+            return list;
+        }
+    }
 
     public StoredSession? Find(string sessionId) => Query("SELECT * FROM sessions WHERE id=$id;", ("$id", sessionId)).FirstOrDefault();
 
