@@ -4,7 +4,7 @@ namespace ThermoHand.Calibration;
 
 /// <summary>
 /// The sensor's identity as calibrations are keyed: its device id from EEPROM words 0x2407, 0x2408 and 0x2409 (words 7,
-/// 8 and 9 of the dump), as 12 upper-case hex digits — the same rule the worker uses (Pipeline/ThermalSensor.cs).
+/// 8 and 9 of the dump), as 12 upper-case hex digits — the one rule; the worker's ThermalSensor uses it too.
 /// </summary>
 public static class SensorIdentity
 {

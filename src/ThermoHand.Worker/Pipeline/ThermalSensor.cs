@@ -1,5 +1,4 @@
 using System.Device.I2c;
-using System.Globalization;
 using ThermoHand.Analysis;
 using ThermoHand.Mlx90640;
 using ThermoHand.Mlx90640.Emulation;
@@ -25,7 +24,7 @@ public sealed class ThermalSensor : IDisposable
         Patient = patient;
         EepromWords = source.EepromWords.ToArray();
         Calibration = Mlx90640Calibration.Extract(EepromWords);
-        SensorId = string.Create(CultureInfo.InvariantCulture, $"{EepromWords[7]:X4}{EepromWords[8]:X4}{EepromWords[9]:X4}");
+        SensorId = ThermoHand.Calibration.SensorIdentity.FromEeprom(EepromWords); // the key of its site calibration
     }
 
     public int Index { get; }

@@ -57,7 +57,15 @@ public sealed class PipelineEndToEndTests
 
         // The session spans the protocol: 75 s at 2 Hz ≈ 150 subpages, first near t = 0, last at or after rewarming_end.
         double rewarmingEnd = info.Events.Single(e => e.Type == "rewarming_end").TimeSeconds;
-        Assert.InRange(rewarmingEnd, 75, 76.5); // 20 + 10 + 5 + 40 s, plus the auto-clinician's reaction (a 250 ms tick) twice
+        // The timed phases last as the preset says (20 s acclimatisation, 10 s baseline, 40 s rewarming); the
+        // whole is that plus the 5 s immersion and the auto-clinician's reactions, which a loaded machine (CI runs the
+        // test projects in parallel) can delay by a few ticks — so the durations are checked, not the wall-clock sum.
+        double At(string type) => info.Events.Single(e => e.Type == type).TimeSeconds;
+        // A timed phase never ends early; the protocol ticker may end it late by a tick or two on a loaded machine.
+        Assert.InRange(At("baseline_start") - At("acclimatisation_start"), 20, 21.5);
+        Assert.InRange(At("baseline_end") - At("baseline_start"), 10, 11.5);
+        Assert.InRange(rewarmingEnd - At("challenge_end"), 40, 41.5);
+        Assert.InRange(rewarmingEnd, 75, 80);
         Assert.InRange(info.FirstSubpageSeconds!.Value, 0, 1.0);
         Assert.True(info.LastSubpageSeconds >= rewarmingEnd - 1, $"last subpage {info.LastSubpageSeconds} s");
         // 75 s at 2 Hz is 150 subpages; on a loaded machine the acquisition thread can be late and the sensor then
