@@ -284,7 +284,10 @@ public sealed class ResearchExportBuilder(StudyPseudonymiser pseudonymiser)
         }
     }
 
-    /// <summary>Every "calibration_version" value anywhere in the sensor settings (one per sensor), distinct and sorted.</summary>
+    /// <summary>
+    /// Every site-calibration version anywhere in the sensor settings (one per sensor), distinct and sorted: a
+    /// "calibration_version" value, or the version of a worker's per-sensor "calibration" object (docs/device-stream.md).
+    /// </summary>
     private static IEnumerable<string> CalibrationVersions(JsonElement? settings)
     {
         var found = new SortedSet<string>(StringComparer.Ordinal);
@@ -298,6 +301,13 @@ public sealed class ResearchExportBuilder(StudyPseudonymiser pseudonymiser)
                         if (property.NameEquals("calibration_version") && property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
                         {
                             found.Add(property.Value.ToString());
+                        }
+                        else if (property.NameEquals("calibration") && property.Value.ValueKind == JsonValueKind.Object
+                            && property.Value.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.Number)
+                        {
+                            // The worker's per-sensor {"id": "SENSORID/vN", "version": N, …}: only the version number
+                            // leaves the clinic — the id carries the sensor's serial (EEPROM id).
+                            found.Add("v" + version.GetRawText());
                         }
                         else
                         {

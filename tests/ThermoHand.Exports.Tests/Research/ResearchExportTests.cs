@@ -64,7 +64,12 @@ public sealed class ResearchExportTests
         var settings = JsonSerializer.SerializeToElement(new
         {
             emissivity = 0.98,
-            sensors = new { left = new { sensor_id = SensorId, eeprom_id = EepromId, device = DeviceId, calibration_version = "cal-3" } },
+            sensors = new object[]
+            {
+                new { left = new { sensor_id = SensorId, eeprom_id = EepromId, device = DeviceId, calibration_version = "cal-3" } },
+                // The worker's shape (docs/device-stream.md): the id carries the sensor serial, only "v2" may leave.
+                new { hand = "right", sensor_id = SensorId, calibration = new { id = SensorId + "/v2", sensor_id = SensorId, version = 2, sha256 = "ab12" } },
+            },
             clinic = ClinicIdentifier,
         });
         return new ResearchSessionSource(
@@ -307,7 +312,7 @@ public sealed class ResearchExportTests
         Assert.Equal(("1", "2"), (rowA[2], rowB[2])); // visit order from the start dates, without the dates
         Assert.Equal("SSc;study:ILO-2026", rowA[5]);
         Assert.Equal("device", rowA[7]);
-        Assert.Equal("cal-3", rowA[8]);
+        Assert.Equal("cal-3;v2", rowA[8]);
         Assert.Equal("challenge_end", rowA[9]);
         Assert.Equal("-60", rowA[10]);
 
