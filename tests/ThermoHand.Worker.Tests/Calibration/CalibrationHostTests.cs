@@ -177,3 +177,32 @@ public sealed class CalibrationHostTests
         Assert.Contains("passed", e.GetProperty("detail").GetString());
     }
 }
+
+/// <summary>On a device the button is the only control: between sessions a press offers the reference check.</summary>
+[Collection(PipelineHost.Collection)]
+public sealed class ReferenceCheckButtonTests
+{
+    [Fact]
+    public async Task A_button_press_between_sessions_runs_the_reference_check_and_it_waits_for_the_next_session()
+    {
+        // No auto-clinician: the protocol stays in SetUp, as on a device before the clinician starts a test.
+        await using PipelineHost worker = PipelineHost.Build(overrides:
+        [
+            ("Calibration:Directory", CalibrationFiles.NewDirectory()), ("Simulation:AutoClinician", "false"), ("Simulation:PixelErrors", "false"),
+        ]);
+        await worker.Host.StartAsync();
+        var button = Assert.IsType<ThermoHand.Worker.Hardware.EmulatedPushButton>(
+            worker.Host.Services.GetRequiredService<ThermoHand.Worker.Hardware.ClinicHardware>().Button);
+
+        button.CloseContact();
+        await Task.Delay(200); // longer than the 30 ms debounce on the worker's clock
+        button.ReleaseContact();
+        await PipelineHost.Until(() => worker.Logs.Lines.Any(l => l.Contains("reference check passed", StringComparison.Ordinal)), "the check to pass");
+        HealthReport health = await worker.Host.Services.GetRequiredService<HealthReporter>().ReportNowAsync();
+        await worker.Host.StopAsync();
+
+        Assert.Contains("reference check passed", health.Entries[CalibrationHealthCheck.Name].Description);
+        Assert.Contains(worker.Logs.Lines, l => l.Contains("reference-check", StringComparison.Ordinal));
+        Assert.Empty(worker.Store.All()); // no session was started by the press
+    }
+}
