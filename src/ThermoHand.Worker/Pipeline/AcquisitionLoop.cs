@@ -66,8 +66,13 @@ public sealed partial class AcquisitionLoop
     public void Stop()
     {
         stop?.Cancel();
-        thread?.Join(TimeSpan.FromSeconds(10));
-        stop?.Dispose();
+        bool ended = thread?.Join(TimeSpan.FromSeconds(10)) ?? true;
+        if (ended)
+        {
+            // A thread still inside a slow read keeps using the token's wait handle; it is left to the GC then.
+            stop?.Dispose();
+        }
+
         stop = null;
     }
 
@@ -87,6 +92,12 @@ public sealed partial class AcquisitionLoop
             }
             catch (OperationCanceledException)
             {
+                return;
+            }
+            catch (ObjectDisposedException) when (token.IsCancellationRequested)
+            {
+                // Stopping: the host closed the sensor while this read was still waiting on a slow or unplugged bus
+                // (Stop waits 10 s at most). Ending here keeps a late read from crashing the process on shutdown.
                 return;
             }
             catch (IOException e)

@@ -62,9 +62,10 @@ public sealed class PipelineEndToEndTests
         // test projects in parallel) can delay by a few ticks — so the durations are checked, not the wall-clock sum.
         double At(string type) => info.Events.Single(e => e.Type == type).TimeSeconds;
         // A timed phase never ends early; the protocol ticker may end it late by a tick or two on a loaded machine.
-        Assert.InRange(At("baseline_start") - At("acclimatisation_start"), 20, 21.5);
-        Assert.InRange(At("baseline_end") - At("baseline_start"), 10, 11.5);
-        Assert.InRange(rewarmingEnd - At("challenge_end"), 40, 41.5);
+        // (1e-9: a difference of two recorded times such as 75.30 − 35.30 is 39.999… in binary.)
+        Assert.InRange(At("baseline_start") - At("acclimatisation_start"), 20 - 1e-9, 21.5);
+        Assert.InRange(At("baseline_end") - At("baseline_start"), 10 - 1e-9, 11.5);
+        Assert.InRange(rewarmingEnd - At("challenge_end"), 40 - 1e-9, 41.5);
         Assert.InRange(rewarmingEnd, 75, 80);
         Assert.InRange(info.FirstSubpageSeconds!.Value, 0, 1.0);
         Assert.True(info.LastSubpageSeconds >= rewarmingEnd - 1, $"last subpage {info.LastSubpageSeconds} s");
