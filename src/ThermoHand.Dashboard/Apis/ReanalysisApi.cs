@@ -285,7 +285,9 @@ internal sealed class ReanalysisRun(IServiceProvider services, string sessionId,
             var events = session.Events.Where(e => e.Hand is null || e.Hand == hand).Select(e => new SessionEvent(e.TimeSeconds, e.Type)).ToList();
             var thermal = frames.Select(f => new ThermalFrame(f.TimeSeconds, f.Temperatures.Select(t => t ?? float.NaN).ToArray()));
             var offset = framesBefore;
-            var reporter = new Progress<int>(done => progress(offset + done));
+            // Reported synchronously: Progress<T> would post to the thread pool, and a late report could overwrite the
+            // job's "done" with "running" and refuse the next re-analysis.
+            var reporter = new SynchronousProgress(done => progress(offset + done));
             var handWord = hand == "left" ? Hand.Left : Hand.Right;
             // CPU-bound for tens of seconds: off the request threads (this whole job already runs on the pool).
             var result = await Task.Run(() => StoredFrameReanalysis.Run(handWord, thermal, events, plan, reporter, cancellationToken), cancellationToken);
@@ -506,4 +508,10 @@ public sealed class RecordedSessionSettings
         RegionMethod = RegionMethods.UnmixedFingertip,
         Calibration = CalibrationOf(hand),
     };
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread, in order, before the work returns.</summary>
+internal sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+{
+    public void Report(int value) => report(value);
 }

@@ -59,19 +59,22 @@ public sealed class PipelineEndToEndTests
         double rewarmingEnd = info.Events.Single(e => e.Type == "rewarming_end").TimeSeconds;
         // The timed phases last as the preset says (20 s acclimatisation, 10 s baseline, 40 s rewarming); the
         // whole is that plus the 5 s immersion and the auto-clinician's reactions, which a loaded machine (CI runs the
-        // test projects in parallel) can delay by a few ticks — so the durations are checked, not the wall-clock sum.
+        // test projects in parallel) can delay — so the durations are checked, not the wall-clock sum.
         double At(string type) => info.Events.Single(e => e.Type == type).TimeSeconds;
         // A timed phase never ends early; the protocol ticker may end it late by a tick or two on a loaded machine.
         // (1e-9: a difference of two recorded times such as 75.30 − 35.30 is 39.999… in binary.)
         Assert.InRange(At("baseline_start") - At("acclimatisation_start"), 20 - 1e-9, 21.5);
         Assert.InRange(At("baseline_end") - At("baseline_start"), 10 - 1e-9, 11.5);
         Assert.InRange(rewarmingEnd - At("challenge_end"), 40 - 1e-9, 41.5);
-        Assert.InRange(rewarmingEnd, 75, 80);
+        // The whole is at least the preset's 75 s; how much more depends on the auto-clinician's reactions, which run on
+        // wall time at ×20 — a 1 s stall of a loaded CI machine is 20 s of session time — so it has no upper bound here.
+        Assert.True(rewarmingEnd >= 75 - 1e-9, $"rewarming_end at {rewarmingEnd} s");
         Assert.InRange(info.FirstSubpageSeconds!.Value, 0, 1.0);
         Assert.True(info.LastSubpageSeconds >= rewarmingEnd - 1, $"last subpage {info.LastSubpageSeconds} s");
-        // 75 s at 2 Hz is 150 subpages; on a loaded machine the acquisition thread can be late and the sensor then
-        // overwrites a measurement (seen by the assembler as a skipped subpage, not a drop by us), hence the lower bound.
-        Assert.InRange(info.SubpageCount, 100, 155);
+        // 2 Hz over the session's own length (≥ 75 s: ≈ 150 subpages) is the most the sensor can deliver; on a loaded
+        // machine the acquisition thread can be late and the sensor then overwrites a measurement (seen by the
+        // assembler as a skipped subpage, not a drop by us), hence the lower bound.
+        Assert.InRange(info.SubpageCount, 100, (int)Math.Ceiling(2 * (info.LastSubpageSeconds!.Value + 1)));
 
         // Dashboard queue: started (the only message with the reference), events, every frame, analyses, ended.
         MemoryOutbox outbox = worker.Outbox;
@@ -93,7 +96,7 @@ public sealed class PipelineEndToEndTests
         // The simulated hands follow the protocol: out of view in the water, back after hands-out.
         double challengeStart = info.Events.Single(e => e.Type == "challenge_start").TimeSeconds;
         double challengeEnd = info.Events.Single(e => e.Type == "challenge_end").TimeSeconds;
-        Assert.Equal(5, challengeEnd - challengeStart, 0.5);
+        Assert.InRange(challengeEnd - challengeStart, 4.5, 7); // 5 s, plus the auto-clinician's reaction on a loaded machine
         static double Hottest(JsonElement frame) => frame.GetProperty("temps").EnumerateArray().Where(t => t.ValueKind == JsonValueKind.Number).Max(t => t.GetDouble());
         double T(JsonElement frame) => frame.GetProperty("t_s").GetDouble();
         Assert.All(frames.Where(f => T(f) > challengeStart + 1.5 && T(f) < challengeEnd), f => Assert.True(Hottest(f) < 26, $"hand still in view at {T(f)} s: {Hottest(f):0.0} °C"));
@@ -120,7 +123,7 @@ public sealed class PipelineEndToEndTests
         Assert.Equal(SessionStates.Completed, row.State);
         RecordingInfo info = RecordingInfo.Read(Path.Combine(worker.Folder, row.Id, "right.threc"));
         Assert.Equal(RecordingEnding.ClosedNormally, info.Integrity.Ending);
-        Assert.InRange(info.SubpageCount, 100, 155);
+        Assert.InRange(info.SubpageCount, 100, (int)Math.Ceiling(2 * (info.LastSubpageSeconds!.Value + 1))); // ≤ 2 Hz over the session
         Assert.Equal(Assert.Single(worker.Pipeline.Acquisition).SubpagesQueued, Assert.Single(worker.Pipeline.Hands).SubpagesTaken);
         Assert.Empty(worker.Outbox.Of(DeviceMessageKinds.Analysis));
         Assert.Equal(Assert.Single(closed!.Hands).FramesAssembled, worker.Outbox.Of(DeviceMessageKinds.Frame).Count());
