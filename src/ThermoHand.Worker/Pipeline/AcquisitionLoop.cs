@@ -94,14 +94,23 @@ public sealed partial class AcquisitionLoop
             {
                 return;
             }
-            catch (ObjectDisposedException) when (token.IsCancellationRequested)
+            catch (ObjectDisposedException)
             {
-                // Stopping: the host closed the sensor while this read was still waiting on a slow or unplugged bus
-                // (Stop waits 10 s at most). Ending here keeps a late read from crashing the process on shutdown.
+                // The sensor was closed under this read: normally the host stopping while a read still waited on a slow or
+                // unplugged bus (Stop waits 10 s at most), or a host disposed without being stopped. Nothing more can be
+                // read from a closed sensor; an exception escaping this thread would end the whole worker process.
+                if (!token.IsCancellationRequested)
+                {
+                    SensorClosedWhileReading(logger, sensor.Key);
+                }
+
                 return;
             }
-            catch (IOException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // IOException is a bus fault (the common case); anything else from a driver is a defect, but one
+                // sensor's defect must not end the process that records the other hand: counted, logged and retried
+                // like a failed read.
                 long failures = counters.ReadFailed();
                 if (failuresInARow++ == 0)
                 {
@@ -172,6 +181,9 @@ public sealed partial class AcquisitionLoop
             Log.SensorReadFailed(logger, e, sensor.Key, counters.ReadsFailed);
         }
     }
+
+    [LoggerMessage(EventId = 118, Level = LogLevel.Error, Message = "Sensor {Sensor} was closed while the worker was still reading it; no more images from it until the worker restarts")]
+    private static partial void SensorClosedWhileReading(ILogger logger, string sensor);
 
     [LoggerMessage(EventId = 115, Level = LogLevel.Error, Message = "Sensor {Sensor} is not answering ({Failures} reads in a row failed: {Problem}); no images until it answers again, retrying every {PauseSeconds} s. Check that it is plugged in")]
     private static partial void SensorNotAnswering(ILogger logger, string sensor, int failures, double pauseSeconds, string problem);

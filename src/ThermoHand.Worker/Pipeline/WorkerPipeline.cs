@@ -27,6 +27,7 @@ public sealed class WorkerPipeline : IHostedService
     private readonly List<Channel<PipelineItem>> channels = [];
     private readonly List<Task> running = [];
     private CancellationTokenSource? watch;
+    private int stopping;
 
     public WorkerPipeline(
         SensorArray sensors,
@@ -95,7 +96,13 @@ public sealed class WorkerPipeline : IHostedService
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await watch!.CancelAsync().ConfigureAwait(false);
+        // Stopping twice (a second SIGTERM, or a host stopped again before disposal) or before starting does nothing.
+        if (watch is null || Interlocked.Exchange(ref stopping, 1) == 1)
+        {
+            return;
+        }
+
+        await watch.CancelAsync().ConfigureAwait(false);
         await Coordinator.CompleteAsync().ConfigureAwait(false);
         foreach (AcquisitionLoop loop in Acquisition)
         {

@@ -42,9 +42,12 @@ public sealed class SensorUnplugFaultTests(ITestOutputHelper output)
         await PipelineHost.Until(() => worker.Pipeline.Coordinator.OpenSessionId is not null, "the session to start");
         double sessionStart = clock.Now;
         await PipelineHost.Until(() => clock.Now - sessionStart > UnplugAtSeconds, "time to unplug");
-        long okBefore = counters.ReadsOk;
         emulator.IsUnplugged = true;
         double unpluggedAt = clock.Now;
+        // A read already past its transfers when the plug came out still completes: count from the first failed read on.
+        long failedAtUnplug = counters.ReadsFailed;
+        await PipelineHost.Until(() => counters.ReadsFailed > failedAtUnplug, "the first failed read after the unplug");
+        long okBefore = counters.ReadsOk;
         await PipelineHost.Until(() => clock.Now - unpluggedAt > UnpluggedForSeconds - 2, "most of the gap");
         HealthReport during = await reporter.ReportNowAsync();
         long failedDuring = counters.ReadsFailed;
@@ -106,5 +109,29 @@ public sealed class SensorUnplugFaultTests(ITestOutputHelper output)
         Assert.True(emulator.Counts.UnpluggedTransfers >= failedDuring);
         Assert.Contains(worker.Outbox.Of(DeviceMessageKinds.Status), s => s.GetProperty("frame_age_s").GetDouble() > 5);
         Assert.True(replugAt > unpluggedAt);
+    }
+    /// <summary>
+    /// Found by CI: a test that failed part-way disposed its host without stopping it, the acquisition thread's next
+    /// read hit the closed driver, and the exception ended the whole test process. The thread now ends with a message
+    /// naming the sensor, and the process (on a device: the recording of the other hand) carries on.
+    /// </summary>
+    [Fact]
+    public async Task A_sensor_closed_under_a_running_read_ends_its_thread_with_a_message_instead_of_the_process()
+    {
+        await using PipelineHost worker = PipelineHost.Build(null, null, null);
+        ThermalSensor sensor = worker.Host.Services.GetRequiredService<SensorArray>().Sensors[0];
+        WorkerHealth.SensorCounters counters = worker.Host.Services.GetRequiredService<WorkerHealth>().Sensor(0);
+        await worker.Host.StartAsync();
+        await PipelineHost.Until(() => counters.ReadsOk >= 3, "a few subpages");
+
+        sensor.Dispose(); // what Host.Dispose does to the sensors when nobody stopped the host first
+
+        await PipelineHost.Until(
+            () => worker.Logs.Lines.Any(l => l.Contains("Sensor Sensors:0 was closed while the worker was still reading it", StringComparison.Ordinal)),
+            "the acquisition thread to report the closed sensor", 20);
+        long ok = counters.ReadsOk;
+        await Task.Delay(300);
+        Assert.Equal(ok, counters.ReadsOk); // the thread has ended: no reads from a closed sensor
+        await worker.Host.StopAsync();
     }
 }

@@ -171,9 +171,23 @@ public sealed class PipelineHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the host before disposing it, as the real host does on SIGTERM: a test that failed part-way must not leave
+    /// acquisition threads reading sensors that disposal closes (StopAsync of a host never started, or already stopped,
+    /// returns at once).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await Host.StopAsync(limit.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // Already stopped and disposed by the test, or the stop overran: disposal below still closes everything.
+        }
+
         Host.Dispose();
-        await Task.CompletedTask;
     }
 }
