@@ -10,7 +10,8 @@ namespace ThermoHand.Mlx90640;
 /// </summary>
 /// <remarks>
 /// Every register access is one <see cref="I2cDevice.WriteRead"/> (address pointer then repeated start) per block or chunk;
-/// words are big-endian on the wire (pitfall 13). A subpage read allocates nothing.
+/// words are big-endian on the wire (pitfall 13). A subpage read allocates nothing. A transfer that fails with an
+/// <see cref="IOException"/> is tried again up to <see cref="TransferAttempts"/> times in all, and counted.
 /// </remarks>
 public sealed class Mlx90640 : ISubpageSource
 {
@@ -33,6 +34,9 @@ public sealed class Mlx90640 : ISubpageSource
     private ushort[]? eepromWords;
     private ushort? lastControlRegister;
     private I2cDevice? device;
+    // Read by the health check on another thread, written by the acquisition thread.
+    private long transferCount;
+    private long failedTransferCount;
 
     /// <param name="i2cDevice">The sensor's I2C device (address <see cref="DefaultI2cAddress"/>); owned and disposed by this object.</param>
     /// <param name="timeProvider">Clock for timeouts and subpage timestamps; <see cref="TimeProvider.System"/> when null.</param>
@@ -62,6 +66,25 @@ public sealed class Mlx90640 : ISubpageSource
     /// this many subpage periods at the current refresh rate (plus a fixed second for the bus).
     /// </summary>
     public int StuckSensorPeriods { get; set; } = 4;
+
+    /// <summary>
+    /// How many times one I2C transfer is tried before its <see cref="IOException"/> reaches the caller (default 3, at
+    /// least 1). Reads and control-register writes are idempotent, so a transfer that failed on a noisy bus is simply done
+    /// again; without this, a glitch after the new-data flag was cleared lost that measurement (10 % failing transfers cost
+    /// 55–70 % of the measurements, docs/reliability.md). An unplugged sensor fails every attempt within microseconds.
+    /// Clearing the new-data flag is the one write that is not idempotent; see <see cref="ClearNewData"/>.
+    /// </summary>
+    public int TransferAttempts
+    {
+        get;
+        set => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(TransferAttempts), value, "at least 1 (1 = no retry).");
+    } = 3;
+
+    /// <summary>I2C transfers tried (every attempt), for the bus error rate the technician sees.</summary>
+    public long TransferCount => Interlocked.Read(ref transferCount);
+
+    /// <summary>I2C transfers that failed (every failed attempt, whether a later attempt succeeded or not).</summary>
+    public long FailedTransferCount => Interlocked.Read(ref failedTransferCount);
 
     /// <summary>Subpages discarded because a measurement completed while they were being read (see <see cref="TryReadSubpage(RawSubpage, TimeSpan, CancellationToken)"/>).</summary>
     public int TornReadCount { get; private set; }
@@ -129,8 +152,8 @@ public sealed class Mlx90640 : ISubpageSource
         for (var attempt = 1; ; attempt++)
         {
             destination.TimeSeconds = timeProvider.GetElapsedTime(startTimestamp).TotalSeconds;
+            status = ClearNewData(status.Value);
             words[RawSubpage.SubpageIndex] = (ushort)(status.Value & RegisterFields.StatusLastSubpageMask);
-            WriteRegister((ushort)Register.Status, RegisterFields.StatusClearNewData);
             ReadWords((ushort)Register.PixelRamStart, words.AsSpan(0, RawSubpage.PixelWordCount));
             ReadAuxiliaryWords(words.AsSpan(RawSubpage.PixelWordCount, RawSubpage.AuxWordCount));
             words[RawSubpage.ControlRegisterIndex] = ReadControlRegister();
@@ -195,10 +218,89 @@ public sealed class Mlx90640 : ISubpageSource
             throw new InvalidOperationException($"Refusing to write EEPROM word 0x{address:X4}: ThermoHand never writes the MLX90640 EEPROM.");
         }
 
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                WriteOnce(address, value);
+                return;
+            }
+            catch (IOException) when (attempt < TransferAttempts)
+            {
+                // Writing the same word again is harmless for every register this driver writes, except the status
+                // register's new-data flag, which ClearNewData handles.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Clears the new-data flag (status bit 3) of the measurement described by <paramref name="status"/> and returns the
+    /// status of the measurement that will be read. A failed clear may or may not have reached the sensor, and blindly
+    /// writing it again could clear the flag of a newer measurement that completed in between — that one would then be
+    /// read without the torn-read check noticing. So after a failure the status is read again: flag clear = the write
+    /// did arrive; flag still set = it did not, or a newer measurement has arrived (then its status, with its own subpage
+    /// number, is the one cleared and read).
+    /// </summary>
+    private ushort ClearNewData(ushort status)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                WriteOnce((ushort)Register.Status, RegisterFields.StatusClearNewData);
+                return status;
+            }
+            catch (IOException) when (attempt < TransferAttempts)
+            {
+                var now = ReadStatusRegister();
+                if ((now & RegisterFields.StatusNewDataMask) == 0)
+                {
+                    return status;
+                }
+
+                status = now;
+            }
+        }
+    }
+
+    private void WriteOnce(ushort address, ushort value)
+    {
         Span<byte> bytes = stackalloc byte[4];
         BinaryPrimitives.WriteUInt16BigEndian(bytes, address);
         BinaryPrimitives.WriteUInt16BigEndian(bytes[2..], value);
-        Device.Write(bytes);
+        var i2c = Device;
+        Interlocked.Increment(ref transferCount);
+        try
+        {
+            i2c.Write(bytes);
+        }
+        catch (IOException)
+        {
+            Interlocked.Increment(ref failedTransferCount);
+            throw;
+        }
+    }
+
+    /// <summary>One address-then-read transfer, tried up to <see cref="TransferAttempts"/> times (reads change nothing on the sensor).</summary>
+    private void WriteRead(I2cDevice i2c, ReadOnlySpan<byte> address, Span<byte> destination)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            Interlocked.Increment(ref transferCount);
+            try
+            {
+                i2c.WriteRead(address, destination);
+                return;
+            }
+            catch (IOException)
+            {
+                Interlocked.Increment(ref failedTransferCount);
+                if (attempt >= TransferAttempts)
+                {
+                    throw;
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -216,7 +318,7 @@ public sealed class Mlx90640 : ISubpageSource
             var count = Math.Min(chunkWords, destination.Length - done);
             BinaryPrimitives.WriteUInt16BigEndian(addressBytes, (ushort)(address + done));
             var bytes = readBuffer.AsSpan(0, count * 2);
-            device.WriteRead(addressBytes, bytes);
+            WriteRead(device, addressBytes, bytes);
             for (var i = 0; i < count; i++)
             {
                 destination[done + i] = BinaryPrimitives.ReadUInt16BigEndian(bytes[(2 * i)..]);

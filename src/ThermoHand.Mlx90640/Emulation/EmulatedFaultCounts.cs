@@ -6,6 +6,7 @@ public sealed class EmulatedFaultCounts
     public int CompletedMeasurements { get; internal set; }
     public int IoErrors { get; internal set; }
     public int Nacks { get; internal set; }
+    public int AppliedWriteErrors { get; internal set; }
     public int UnpluggedTransfers { get; internal set; }
     public int MissedNewData { get; internal set; }
     public int RepeatedSubpages { get; internal set; }

@@ -15,6 +15,12 @@ public sealed record EmulatedFaults
     /// <summary>Per transfer: the sensor does not acknowledge its address (Linux EREMOTEIO, "error 121").</summary>
     public double NackRate { get; init; }
 
+    /// <summary>
+    /// Per write: the word reaches the register, but the bus reports an I/O error anyway (the final acknowledge was lost).
+    /// The driver cannot tell this from a write that never arrived, which matters for the status register's new-data flag.
+    /// </summary>
+    public double AppliedWriteErrorRate { get; init; }
+
     /// <summary>Per completed measurement: RAM is updated but the new-data bit is not set, so the driver never sees this subpage.</summary>
     public double MissedNewDataRate { get; init; }
 
@@ -35,7 +41,8 @@ public sealed record EmulatedFaults
     {
         (string Name, double Rate)[] rates =
         [
-            (nameof(IoErrorRate), IoErrorRate), (nameof(NackRate), NackRate), (nameof(MissedNewDataRate), MissedNewDataRate),
+            (nameof(IoErrorRate), IoErrorRate), (nameof(NackRate), NackRate), (nameof(AppliedWriteErrorRate), AppliedWriteErrorRate),
+            (nameof(MissedNewDataRate), MissedNewDataRate),
             (nameof(RepeatedSubpageRate), RepeatedSubpageRate), (nameof(TornReadRate), TornReadRate),
             (nameof(FlippedBitRate), FlippedBitRate), (nameof(AuxiliaryNotReadyRate), AuxiliaryNotReadyRate),
         ];

@@ -196,6 +196,12 @@ public sealed class EmulatedMlx90640 : I2cDevice
             {
                 WriteWord((ushort)(addressPointer + ((i - 2) / 2)), BinaryPrimitives.ReadUInt16BigEndian(buffer[i..]));
             }
+
+            if (Chance(options.Faults.AppliedWriteErrorRate))
+            {
+                Counts.AppliedWriteErrors++;
+                throw new IOException("Error 5 performing I2C data transfer (emulated I/O error after the write was applied).");
+            }
         }
     }
 

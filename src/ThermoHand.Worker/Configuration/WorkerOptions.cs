@@ -200,7 +200,7 @@ public sealed class PipelineOptions
     /// <summary>Health is Unhealthy when the newest frame of any sensor is older than this (seconds).</summary>
     public double MaximumFrameAgeSeconds { get; set; } = 5;
 
-    /// <summary>Health is Degraded when more than this share of subpage reads failed since the previous check.</summary>
+    /// <summary>Health is Degraded when more than this share of I2C transfers (retried or not) or of subpage reads failed since the previous check.</summary>
     public double MaximumI2cErrorRate { get; set; } = 0.05;
 
     /// <summary>Health is Degraded when more than this many messages wait for the dashboard.</summary>

@@ -46,6 +46,8 @@ public sealed class WorkerHealth
         private long readsOk;
         private long readsFailed;
         private long storageWaits;
+        private long busTransfers;
+        private long busTransfersFailed;
         private long lastFrameTicks = -1;
 
         // Written rarely (start, a reference check), read by the health checks: plain fields with Volatile access.
@@ -55,6 +57,12 @@ public sealed class WorkerHealth
         public long ReadsOk => Interlocked.Read(ref readsOk);
 
         public long ReadsFailed => Interlocked.Read(ref readsFailed);
+
+        /// <summary>I2C transfers the driver has tried (every attempt; 0 for a source without a bus, such as a replay).</summary>
+        public long BusTransfers => Interlocked.Read(ref busTransfers);
+
+        /// <summary>I2C transfers that failed, including those a later attempt made good (the driver retries, docs/reliability.md).</summary>
+        public long BusTransfersFailed => Interlocked.Read(ref busTransfersFailed);
 
         /// <summary>Times acquisition found the storage queue full and had to wait (back-pressure; nothing dropped).</summary>
         public long StorageWaits => Interlocked.Read(ref storageWaits);
@@ -74,6 +82,13 @@ public sealed class WorkerHealth
         public long ReadFailed() => Interlocked.Increment(ref readsFailed);
 
         public long StorageWaited() => Interlocked.Increment(ref storageWaits);
+
+        /// <summary>The driver's running totals, copied after each read so the health check sees retried bus errors too.</summary>
+        public void RecordBusTotals(long transfers, long failed)
+        {
+            Interlocked.Exchange(ref busTransfers, transfers);
+            Interlocked.Exchange(ref busTransfersFailed, failed);
+        }
 
         public void FrameAt(double pipelineSeconds) => Interlocked.Exchange(ref lastFrameTicks, TimeSpan.FromSeconds(pipelineSeconds).Ticks);
     }

@@ -44,34 +44,52 @@ public sealed class FrameAgeHealthCheck(WorkerHealth health, PipelineClock clock
     }
 }
 
-/// <summary>Degraded when more than Pipeline:MaximumI2cErrorRate of subpage reads failed since the previous check.</summary>
+/// <summary>
+/// Degraded when, since the previous check, more than Pipeline:MaximumI2cErrorRate of the I2C transfers failed (the
+/// driver tries a failed transfer again, so a bad bus may cost no image yet; the technician should still hear of it) or
+/// of the subpage reads failed (what sources without a bus, and a sensor that does not answer at all, report).
+/// <c>i2c_error_rate</c> is the larger of the two shares.
+/// </summary>
 public sealed class I2cErrorRateHealthCheck(WorkerHealth health, IOptions<WorkerOptions> options) : IHealthCheck
 {
     private readonly Lock gate = new();
     private long previousOk;
     private long previousFailed;
+    private long previousTransfers;
+    private long previousTransfersFailed;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        long ok = 0, failed = 0;
+        long ok = 0, failed = 0, transfers = 0, transfersFailed = 0;
         for (int i = 0; i < health.SensorCount; i++)
         {
-            ok += health.Sensor(i).ReadsOk;
-            failed += health.Sensor(i).ReadsFailed;
+            WorkerHealth.SensorCounters sensor = health.Sensor(i);
+            ok += sensor.ReadsOk;
+            failed += sensor.ReadsFailed;
+            transfers += sensor.BusTransfers;
+            transfersFailed += sensor.BusTransfersFailed;
         }
 
-        double rate;
+        long dOk, dFailed, dTransfers, dTransfersFailed;
         lock (gate)
         {
-            long dOk = ok - previousOk, dFailed = failed - previousFailed;
-            previousOk = ok;
-            previousFailed = failed;
-            rate = dOk + dFailed == 0 ? 0 : (double)dFailed / (dOk + dFailed);
+            (dOk, dFailed, dTransfers, dTransfersFailed) = (ok - previousOk, failed - previousFailed, transfers - previousTransfers, transfersFailed - previousTransfersFailed);
+            (previousOk, previousFailed, previousTransfers, previousTransfersFailed) = (ok, failed, transfers, transfersFailed);
         }
 
+        double readRate = dOk + dFailed == 0 ? 0 : (double)dFailed / (dOk + dFailed);
+        double transferRate = dTransfers == 0 ? 0 : (double)dTransfersFailed / dTransfers;
+        double rate = Math.Max(readRate, transferRate);
         double limit = options.Value.Pipeline.MaximumI2cErrorRate;
-        var data = new Dictionary<string, object> { ["i2c_error_rate"] = Math.Round(rate, 4) };
-        string text = string.Create(CultureInfo.InvariantCulture, $"{rate:P1} of subpage reads failed since the last check (limit {limit:P1})");
+        var data = new Dictionary<string, object>
+        {
+            ["i2c_error_rate"] = Math.Round(rate, 4),
+            ["transfer_error_rate"] = Math.Round(transferRate, 4),
+            ["read_failure_rate"] = Math.Round(readRate, 4),
+        };
+        string text = dTransfers == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{readRate:P1} of subpage reads failed since the last check (limit {limit:P1})")
+            : string.Create(CultureInfo.InvariantCulture, $"{transferRate:P1} of I2C transfers failed ({dTransfersFailed} of {dTransfers}, retried) and {readRate:P1} of subpage reads ({dFailed} of {dOk + dFailed}) since the last check (limit {limit:P1})");
         return Task.FromResult(rate > limit ? HealthCheckResult.Degraded(text + "; check the sensor wiring and the I2C clock", data: data) : HealthCheckResult.Healthy(text, data));
     }
 }

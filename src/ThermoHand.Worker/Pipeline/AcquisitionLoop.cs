@@ -78,14 +78,36 @@ public sealed partial class AcquisitionLoop
 
     private void Run(CancellationToken token)
     {
+        try
+        {
+            ReadUntilStopped(token);
+        }
+        finally
+        {
+            if (sensor.Source is Mlx90640.Mlx90640 driver)
+            {
+                counters.RecordBusTotals(driver.TransferCount, driver.FailedTransferCount); // the reads cut short by the stop
+            }
+        }
+    }
+
+    private void ReadUntilStopped(CancellationToken token)
+    {
         int failuresInARow = 0;
         double failingSince = 0;
+        var driver = sensor.Source as Mlx90640.Mlx90640; // the real driver counts its bus transfers; other sources have no bus
         while (!token.IsCancellationRequested)
         {
             var subpage = new RawSubpage();
             try
             {
-                if (!sensor.Source.TryReadSubpage(subpage, token))
+                bool read = sensor.Source.TryReadSubpage(subpage, token);
+                if (driver is not null)
+                {
+                    counters.RecordBusTotals(driver.TransferCount, driver.FailedTransferCount);
+                }
+
+                if (!read)
                 {
                     return; // a finite source (replay) has ended
                 }
@@ -112,6 +134,11 @@ public sealed partial class AcquisitionLoop
                 // sensor's defect must not end the process that records the other hand: counted, logged and retried
                 // like a failed read.
                 long failures = counters.ReadFailed();
+                if (driver is not null)
+                {
+                    counters.RecordBusTotals(driver.TransferCount, driver.FailedTransferCount);
+                }
+
                 if (failuresInARow++ == 0)
                 {
                     failingSince = clock.Now;

@@ -44,10 +44,12 @@ public sealed class ClockStepFaultTests(ITestOutputHelper output)
         // Protocol phases as long as the preset says (20 + 10 + 5 + 40 s), whatever the wall clock did.
         double T(string type) => info.Events.Single(e => e.Type == type).TimeSeconds;
         output.WriteLine($"events: {string.Join(", ", info.Events.Select(e => $"{e.Type}@{e.TimeSeconds:0.00}"))}");
-        Assert.Equal(20, T("baseline_start") - T("acclimatisation_start"), 0.5);
-        Assert.Equal(10, T("baseline_end") - T("baseline_start"), 0.5);
-        Assert.Equal(5, T("challenge_end") - T("challenge_start"), 0.5);
-        Assert.InRange(T("rewarming_end") - T("challenge_end"), 40 - 1e-9, 41); // 75.30 − 35.30 is 39.999… in binary
+        // Upper bounds as in PipelineEndToEndTests: a phase ends at the first tick after its time (a late tick on a
+        // loaded machine is up to 1.5 s of session time at ×20); a step taken for elapsed time would be an hour off.
+        Assert.InRange(T("baseline_start") - T("acclimatisation_start"), 20 - 1e-9, 21.5);
+        Assert.InRange(T("baseline_end") - T("baseline_start"), 10 - 1e-9, 11.5);
+        Assert.InRange(T("challenge_end") - T("challenge_start"), 4.5, 7); // 5 s, plus the auto-clinician's reaction
+        Assert.InRange(T("rewarming_end") - T("challenge_end"), 40 - 1e-9, 41.5); // 75.30 − 35.30 is 39.999… in binary
 
         // Session times strictly increasing in the recording and in the dashboard queue; counts agree.
         List<double> subpages = [];
@@ -57,7 +59,11 @@ public sealed class ClockStepFaultTests(ITestOutputHelper output)
         }
 
         Assert.True(subpages.Zip(subpages.Skip(1)).All(p => p.Second > p.First), "subpage times go backwards");
-        Assert.True(subpages.Zip(subpages.Skip(1)).Max(p => p.Second - p.First) < 2, "a gap of 2 s or more in the subpages");
+        // A step taken for elapsed time would leave a gap of an hour (or a timer waiting an hour, and no end). At ×20 a
+        // 0.1 s stall of this machine under CI load is already 2 s of session time, so the bound is 10 s, not 2.
+        double widest = subpages.Zip(subpages.Skip(1)).Max(p => p.Second - p.First);
+        output.WriteLine($"widest gap between subpages: {widest:0.00} s of session time");
+        Assert.True(widest < 10, $"a gap of {widest:0.0} s in the subpages");
         HandPipeline consumer = Assert.Single(worker.Pipeline.Hands);
         Assert.Equal(Assert.Single(worker.Pipeline.Acquisition).SubpagesQueued, consumer.SubpagesTaken);
         Assert.Equal(consumer.SubpagesTaken - consumer.SubpagesOutsideSession, subpages.Count);
@@ -66,7 +72,7 @@ public sealed class ClockStepFaultTests(ITestOutputHelper output)
         Assert.True(frames.Zip(frames.Skip(1)).All(p => p.Second > p.First), "frame times go backwards in the dashboard queue");
         string[] expected = ["acclimatisation_start", "baseline_start", "baseline_end", "challenge_start", "challenge_end", "rewarming_end"];
         Assert.Equal(expected, worker.Outbox.Of(DeviceMessageKinds.Event).Select(e => e.GetProperty("type").GetString()));
-        Assert.InRange(subpages.Count, 100, 155);
+        Assert.InRange(subpages.Count, 75, 155); // 77 s at 2 Hz; stalls of a loaded machine cost subpages, a step must not stop them
 
         // The steps did happen on the wall clock: the stored start and end (wall-clock fields) are ~1 h apart the wrong way.
         double wallSeconds = (row.EndedUtc!.Value - row.StartedUtc).TotalSeconds;

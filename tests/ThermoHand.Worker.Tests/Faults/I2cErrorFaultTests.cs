@@ -51,9 +51,12 @@ public sealed class I2cErrorFaultTests(ITestOutputHelper output)
         long torn = atEnd.Torn - atStart.Torn;
         output.WriteLine($"rate {rate:P0}: injected I/O errors {emulator.Counts.IoErrors} ({errorsAtOpen} while opening), measurements {measured}, read {read}, failed reads {failed}, torn reads {torn}, storage waits {counters.StorageWaits}");
 
-        // The faults really happened, and each surfaced as a counted failed read (none swallowed, none fatal).
+        // The faults really happened, and every one was counted by the driver (none swallowed, none fatal); the driver
+        // tries a failed transfer again, so only a transfer failing all its attempts becomes a failed subpage read.
         Assert.True(emulator.Counts.IoErrors > 0, "no I/O error was injected");
-        Assert.Equal(emulator.Counts.IoErrors - errorsAtOpen, counters.ReadsFailed);
+        Assert.Equal(emulator.Counts.IoErrors, driver.FailedTransferCount);
+        Assert.Equal(driver.FailedTransferCount, counters.BusTransfersFailed);
+        Assert.InRange(counters.ReadsFailed, 0, (emulator.Counts.IoErrors - errorsAtOpen) / driver.TransferAttempts);
 
         // Every completed measurement was read, or lost to a counted failed or torn read (each loses at most one
         // measurement); 2 allow for a measurement in flight at each end of the window.
@@ -71,21 +74,31 @@ public sealed class I2cErrorFaultTests(ITestOutputHelper output)
         Assert.Equal(RecordingEnding.ClosedNormally, info.Integrity.Ending);
         Assert.Equal(consumer.SubpagesTaken - consumer.SubpagesOutsideSession, info.SubpageCount);
         Assert.Equal(row.SubpagesRecorded, info.SubpageCount);
-        // 75 s at 2 Hz = 150 measurements. The driver does not retry single transfers, so a read failing after it
-        // cleared the new-data flag loses that measurement (counted above): 1 % of transfers cost ~8 % of the
-        // measurements, 10 % of transfers 55–70 % (docs/reliability.md). Counted and reported, never silent.
-        Assert.InRange(info.SubpageCount, rate < 0.05 ? 120 : 20, 155);
+        // 75 s at 2 Hz = 150 measurements. Before the driver retried single transfers, a read failing after it cleared
+        // the new-data flag lost that measurement: 1 % of transfers cost ~8 % of the measurements, 10 % cost 55–70 %
+        // (docs/reliability.md). With retries both keep nearly all; the lower bound allows for stalls of a loaded machine.
+        // The upper bound follows the session's own length (the auto-clinician's reactions can lengthen it on a loaded machine).
+        output.WriteLine($"recorded {info.SubpageCount} subpages over {info.LastSubpageSeconds:0.0} s");
+        Assert.InRange(info.SubpageCount, 120, (int)Math.Ceiling(2 * (info.LastSubpageSeconds!.Value + 1)));
         Assert.Equal(Assert.Single(closed!.Hands).FramesAssembled, worker.Outbox.Of(DeviceMessageKinds.Frame).Count());
 
-        // The user sees it: the status message carries the failed-read rate, the log names the sensor.
+        // The user sees the bus error rate even when retries hid it from the images: the status message carries the
+        // share of failed transfers; above Pipeline:MaximumI2cErrorRate (5 %) the check is Degraded with wiring advice.
         List<double> rates = worker.Outbox.Of(DeviceMessageKinds.Status).Select(s => s.GetProperty("i2c_error_rate").GetDouble()).ToList();
         output.WriteLine($"status i2c_error_rate: {string.Join(", ", rates.Select(r => r.ToString("P1", CultureInfo.InvariantCulture)))}");
-        Assert.Contains(rates, r => r > 0.05); // above Pipeline:MaximumI2cErrorRate: the check is Degraded
-        List<string> healthLines = worker.Logs.Lines.Where(l => l.Contains("Health ", StringComparison.Ordinal) && l.Contains("i2c_error_rate Degraded", StringComparison.Ordinal)).ToList();
-        output.WriteLine(healthLines.FirstOrDefault() ?? "(no Degraded health line)");
-        Assert.NotEmpty(healthLines);
-        Assert.Contains(healthLines, l => l.Contains("check the sensor wiring and the I2C clock", StringComparison.Ordinal));
-        Assert.Contains(worker.Logs.Lines, l => l.Contains("Sensor Sensors:0: subpage read failed", StringComparison.Ordinal));
+        Assert.NotEmpty(rates);
+        // (A check right after another, as at a session's end, can cover no transfer at all and says 0.)
+        Assert.InRange(rates.Where(r => r > 0).Average(), rate / 2, rate * 2);
+        List<string> degraded = worker.Logs.Lines.Where(l => l.Contains("Health ", StringComparison.Ordinal) && l.Contains("i2c_error_rate Degraded", StringComparison.Ordinal)).ToList();
+        output.WriteLine(degraded.FirstOrDefault() ?? "(no Degraded health line)");
+        if (rate > 0.05)
+        {
+            Assert.Contains(degraded, l => l.Contains("of I2C transfers failed", StringComparison.Ordinal) && l.Contains("check the sensor wiring and the I2C clock", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Empty(degraded);
+        }
     }
 
     private static (long Measured, long Ok, long Failed, long Torn) Snapshot(EmulatedMlx90640 emulator, Mlx90640.Mlx90640 driver, WorkerHealth.SensorCounters counters) =>

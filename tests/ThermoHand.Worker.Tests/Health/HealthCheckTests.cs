@@ -47,6 +47,32 @@ public sealed class HealthCheckTests
     }
 
     [Fact]
+    public void Bus_errors_hidden_by_the_drivers_retries_still_degrade_the_i2c_check()
+    {
+        var health = new WorkerHealth(2);
+        var check = new I2cErrorRateHealthCheck(health, Defaults);
+        for (int i = 0; i < 20; i++)
+        {
+            health.Sensor(0).ReadSucceeded(); // every subpage read, thanks to the retries
+        }
+
+        health.Sensor(0).RecordBusTotals(transfers: 1000, failed: 20);
+        health.Sensor(1).RecordBusTotals(transfers: 1000, failed: 0);
+        HealthCheckResult quiet = Run(check);
+        Assert.Equal(HealthStatus.Healthy, quiet.Status);
+        Assert.Equal(0.01, (double)quiet.Data["i2c_error_rate"], 4); // 20 of the 2 000 transfers of both sensors
+
+        health.Sensor(0).ReadSucceeded();
+        health.Sensor(0).RecordBusTotals(transfers: 1400, failed: 80); // 60 of the next 400
+        HealthCheckResult noisy = Run(check);
+        Assert.Equal(HealthStatus.Degraded, noisy.Status);
+        Assert.Equal(0.15, (double)noisy.Data["transfer_error_rate"], 4);
+        Assert.Equal(0.0, (double)noisy.Data["read_failure_rate"], 4);
+        Assert.Contains("15.0 % of I2C transfers failed (60 of 400, retried)", noisy.Description);
+        Assert.Contains("check the sensor wiring", noisy.Description);
+    }
+
+    [Fact]
     public void Frame_age_is_unhealthy_when_a_sensor_falls_silent()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
