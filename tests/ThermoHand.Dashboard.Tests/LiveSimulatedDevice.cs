@@ -126,6 +126,7 @@ public sealed class SimulatedDeviceSession
                 preset = new { name = "manchester-short", water_c = Protocol.WaterTemperatureCelsius, immersion_s = Protocol.ChallengeSeconds, acclimatisation_s = 1200, baseline_s = Protocol.BaselineSeconds, rewarming_s = Protocol.RewarmingSeconds },
                 emissivity = SkinEmissivity,
                 reflected_temperature_rule = "ambient - 8",
+                region_method = ThermoHand.Analysis.Reanalysis.RegionMethods.UnmixedFingertip, // as the worker says: the default tracker above
                 sensors = new Dictionary<string, object> { [HandWord] = new { sensor_id = "emulated:melexis-sample", refresh_hz = 2 } },
                 started_utc = startedUtc,
             }),

@@ -114,6 +114,17 @@ public sealed class PagesReportModelTests
     }
 
     [Fact]
+    public void Curve_csv_guards_text_cells_but_keeps_negative_numbers_as_numbers()
+    {
+        var curves = new List<RegionCurve> { new("left", "D2", 2, [new CurvePoint(0.5, -1.25), new CurvePoint(1.0, double.NaN)]) };
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        CurveCsv.Write(text, "-5+cmd", curves);
+        // The same rule as the research export (ThermoHand.Exports.Csv.CsvCell): text guarded, a number never; a
+        // reading that is not a number is an empty (missing) cell.
+        Assert.Equal("session_id,hand,region,t_s,t_c\n'-5+cmd,left,D2,0.5,-1.25\n'-5+cmd,left,D2,1,\n", text.ToString());
+    }
+
+    [Fact]
     public void Pdf_report_is_a_pdf_with_a_page_for_the_facts_and_one_per_hand()
     {
         using var document = JsonDocument.Parse(Result);

@@ -46,7 +46,7 @@ public sealed record AnalysisProvenance
     /// <summary>The reflected-temperature rule as recorded, e.g. "Ta - 8" or "fixed 22.0 C" (null when unknown).</summary>
     public string? ReflectedTemperature { get; init; }
 
-    /// <summary>"unmixed-fingertip" (default) or "covered-pixel-mean" (<see cref="RegionMethods"/>).</summary>
+    /// <summary>"unmixed-fingertip-per-digit" (default), "unmixed-fingertip" (one width) or "covered-pixel-mean" (<see cref="RegionMethods"/>).</summary>
     public required string RegionMethod { get; init; }
 
     /// <summary><see cref="Rewarming.RewarmingSettings"/> values that differ from the defaults, by property name.</summary>
@@ -179,7 +179,7 @@ public sealed record AnalysisProvenance
             Source = source,
             Emissivity = settings.TryGetProperty("emissivity", out var e) && e.ValueKind == JsonValueKind.Number ? e.GetDouble() : null,
             ReflectedTemperature = Text(settings, "reflected_temperature"),
-            RegionMethod = Text(settings, "region_method") ?? RegionMethods.UnmixedFingertip,
+            RegionMethod = Text(settings, "region_method") ?? RegionMethods.UnmixedFingertipOneWidth, // written before the field was required: the one-width model
             RewarmingOverrides = overrides,
             Calibration = calibration,
             BasedOn = Text(element, "based_on"),

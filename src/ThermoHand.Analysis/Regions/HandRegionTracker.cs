@@ -301,7 +301,7 @@ public sealed class HandRegionTracker : IHandRegionTracker, IDisposable
 
             var temperature = digit is null
                 ? RegionThermometer.Dorsum(segmentation, position, Math.Max(1.0, options.DorsumRadiusPalmRadii * shape.PalmRadius))
-                : RegionThermometer.Fingertip(segmentation, position, shape.PalmCentre, options.FingertipSearchRadiusPixels, options.FingertipProximalReachPixels, options.Fingertip);
+                : RegionThermometer.Fingertip(segmentation, position, shape.PalmCentre, options.FingertipSearchRadiusPixels, options.FingertipProximalReachPixels, options.Fingertip, digit);
             var flag = moving ? RegionFlags.Motion : temperature.UsedInvalidPixel ? RegionFlags.InvalidPixels : null;
             readings[slot] = new RegionReading(name, digit, temperature.Celsius, position.X, position.Y, flag is null, flag);
         }

@@ -27,10 +27,19 @@ public sealed record FingertipUnmixing
 {
     /// <summary>
     /// Fingertip (distal phalanx) width as a multiple of the palm radius the segmenter measures (half the palm's
-    /// breadth). Adult anthropometry: D2–D5 distal breadth 14–18 mm, palm breadth 77–90 mm, so 0.35–0.45; 0.40 is the middle.
+    /// breadth), for every digit when <see cref="DigitWidths"/> is null and for a reading whose digit is not known.
+    /// Adult anthropometry: D2–D5 distal breadth 14–18 mm, palm breadth 77–90 mm, so 0.35–0.45; 0.40 is the middle.
     /// Taking it from the hand's own palm makes it follow the distance and the lens without knowing either.
     /// </summary>
     public double WidthPalmRadii { get; init; } = 0.40;
+
+    /// <summary>
+    /// Each digit's own fingertip width, in palm radii (the thumb is wider than the fingers, the little finger
+    /// narrower). Null: every digit gets <see cref="WidthPalmRadii"/> — the earlier one-width model
+    /// ("unmixed-fingertip"), kept so results made with it can be reproduced. Also used for a reading whose digit is
+    /// not known.
+    /// </summary>
+    public FingertipWidths? DigitWidths { get; init; } = FingertipWidths.AdultHand;
 
     /// <summary>
     /// From the distal-phalanx centre to the end of the finger, in fingertip widths: the distal phalanx is about 1.3–1.5
@@ -59,7 +68,50 @@ public sealed record FingertipUnmixing
     /// <summary>Unmixing (default) or the plain mean of the covered pixels; both use the same pixels.</summary>
     public FingertipReadingMethod Method { get; init; } = FingertipReadingMethod.UnmixedFingertip;
 
+    /// <summary>The device's settings: per-digit widths, lens blur 0.4 px, unmixing.</summary>
     public static FingertipUnmixing Default { get; } = new();
+
+    /// <summary>
+    /// The model's fingertip width for this digit (1 thumb … 5 little finger), in palm radii; null or another number
+    /// (a reading not tied to a digit) or no <see cref="DigitWidths"/> gives <see cref="WidthPalmRadii"/>.
+    /// </summary>
+    public double WidthPalmRadiiOf(int? digit)
+        => DigitWidths is { } widths && digit is >= 1 and <= 5 ? widths.Of(digit.Value) : WidthPalmRadii;
+}
+
+/// <summary>
+/// Fingertip (distal phalanx) width of each digit as a multiple of the palm radius the segmenter measures, so it
+/// follows the hand's own size in the image, whatever the distance and lens (docs/regions.md, "Temperatures and the
+/// partial-volume bias"). The numbers describe adult hands in general, not one patient and not the simulation.
+/// </summary>
+/// <param name="Thumb">D1: the thumb's breadth at the interphalangeal joint is about 1.2–1.3 × the index finger's distal breadth.</param>
+/// <param name="Index">D2: the reference, 0.40 (distal breadth 14–18 mm against a palm breadth of 77–90 mm).</param>
+/// <param name="Middle">D3: as broad as the index finger at the distal joint.</param>
+/// <param name="Ring">D4: about 0.95 × the index finger.</param>
+/// <param name="Little">D5: about 0.85–0.9 × the index finger.</param>
+public sealed record FingertipWidths(double Thumb, double Index, double Middle, double Ring, double Little)
+{
+    /// <summary>
+    /// What the device uses: the thumb 1.25 × the fingers' 0.40 = 0.50 palm radii; D2–D5 keep the one width 0.40.
+    /// The ring and little fingers' own proportions (0.38, 0.35) were measured too and not adopted: on the simulated
+    /// sessions they helped at 30–40 cm but made D4 and D5 worse at 15–25 cm, where the measured palm radius of a
+    /// palm cut by the image edge is itself off (docs/accuracy.md, "Per-digit fingertip widths").
+    /// </summary>
+    public static FingertipWidths AdultHand { get; } = new(0.50, 0.40, 0.40, 0.40, 0.40);
+
+    /// <summary>Adult proportions for every digit (thumb 0.50, index and middle 0.40, ring 0.38, little 0.35); not the default, see <see cref="AdultHand"/>.</summary>
+    public static FingertipWidths AdultHandAllDigits { get; } = new(0.50, 0.40, 0.40, 0.38, 0.35);
+
+    /// <summary>The width of digit 1 (thumb) … 5 (little finger); throws for another number.</summary>
+    public double Of(int digit) => digit switch
+    {
+        1 => Thumb,
+        2 => Index,
+        3 => Middle,
+        4 => Ring,
+        5 => Little,
+        _ => throw new ArgumentOutOfRangeException(nameof(digit), digit, "a digit is 1 (thumb) to 5 (little finger)"),
+    };
 }
 
 /// <summary>
@@ -67,11 +119,12 @@ public sealed record FingertipUnmixing
 /// <para>Fingertip (<see cref="Fingertip(HandSegmentation, PixelPoint, PixelPoint, double, double)"/>): at 32x24 a
 /// distal phalanx is 1–2 pixels wide, so every pixel near it mixes finger and room:
 /// T_pixel − T_room = f·(T_finger − T_room), f = the share of the pixel's signal that comes from the finger. f is
-/// predicted for each pixel from a model of the fingertip (a capsule of width <see cref="FingertipUnmixing.WidthPalmRadii"/>
-/// × palm radius along the finger's axis, seen through the pixel and the lens blur) and the finger's temperature is
-/// the least-squares solution over the pixels near the fingertip: T_room + Σ f·(T_pixel − T_room) / Σ f². The model
-/// uses only geometry (registered fingertip position, palm centre and radius), never the temperatures, so f is the
-/// same in every frame of a still hand and percentage recovery keeps cancelling it.</para>
+/// predicted for each pixel from a model of the fingertip (a capsule of the digit's own width,
+/// <see cref="FingertipUnmixing.WidthPalmRadiiOf"/> × palm radius, along the finger's axis, seen through the pixel
+/// and the lens blur) and the finger's temperature is the least-squares solution over the pixels near the fingertip:
+/// T_room + Σ f·(T_pixel − T_room) / Σ f². The model uses only geometry (registered fingertip position, palm centre
+/// and radius, which digit it is), never the temperatures, so f is the same in every frame of a still hand and
+/// percentage recovery keeps cancelling it.</para>
 /// <para><see cref="FingertipMostSkinPixel"/>, the earlier reading, takes the pixel that differs most from the room;
 /// it is biased towards the room by (1 − f_max)·(T_finger − T_room) and is the fallback when the model has no pixel.</para>
 /// <para>Dorsum: mean of the pixels near the dorsum centre that lie fully inside the hand (no room in them).</para>
@@ -90,13 +143,23 @@ public static class RegionThermometer
         HandSegmentation segmentation, PixelPoint padCentre, PixelPoint palmCentre, double searchRadius, double proximalReach)
         => Fingertip(segmentation, padCentre, palmCentre, searchRadius, proximalReach, FingertipUnmixing.Default);
 
+    /// <summary>The fingertip's temperature with a fingertip model of <see cref="FingertipUnmixing.WidthPalmRadii"/> (digit not known).</summary>
     public static RegionTemperature Fingertip(
         HandSegmentation segmentation, PixelPoint padCentre, PixelPoint palmCentre, double searchRadius, double proximalReach, FingertipUnmixing unmixing)
+        => Fingertip(segmentation, padCentre, palmCentre, searchRadius, proximalReach, unmixing, digit: null);
+
+    /// <summary>
+    /// The fingertip's temperature for a named digit (1 thumb … 5 little finger): the model finger has that digit's
+    /// own width (<see cref="FingertipUnmixing.WidthPalmRadiiOf"/>) — a thumb read with a finger's width is
+    /// over-corrected, a little finger under-corrected.
+    /// </summary>
+    public static RegionTemperature Fingertip(
+        HandSegmentation segmentation, PixelPoint padCentre, PixelPoint palmCentre, double searchRadius, double proximalReach, FingertipUnmixing unmixing, int? digit)
     {
         ArgumentNullException.ThrowIfNull(segmentation);
         ArgumentNullException.ThrowIfNull(unmixing);
         var axis = padCentre - palmCentre;
-        var width = unmixing.WidthPalmRadii * segmentation.PalmRadius;
+        var width = unmixing.WidthPalmRadiiOf(digit) * segmentation.PalmRadius;
         if (!(axis.Length > 0) || !(width > 0) || !double.IsFinite(width))
         {
             return FingertipMostSkinPixel(segmentation, padCentre, palmCentre, searchRadius, proximalReach);

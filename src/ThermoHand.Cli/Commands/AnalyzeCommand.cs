@@ -37,7 +37,7 @@ public sealed class AnalyzeCommand : ICliCommand
 
     public string Name => "analyze";
 
-    public string Usage => "FRAMES.csv[.gz] --events EVENTS.json | RECORDING.threc [--events EVENTS.json]  [--out RESULT.json] [--png PICTURE.png] [--emissivity E] [--calibration FILE.thcal.json] [--region-method unmixed-fingertip|covered-pixel-mean] [--quiet]";
+    public string Usage => "FRAMES.csv[.gz] --events EVENTS.json | RECORDING.threc [--events EVENTS.json]  [--out RESULT.json] [--png PICTURE.png] [--emissivity E] [--calibration FILE.thcal.json] [--region-method unmixed-fingertip-per-digit|unmixed-fingertip|covered-pixel-mean] [--quiet]";
 
     public string Summary => "Rewarming analysis of a cold-challenge session as JSON (thermohand/analysis/v1).";
 

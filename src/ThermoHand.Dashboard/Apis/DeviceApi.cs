@@ -13,12 +13,21 @@ public static class DeviceApi
         var device = app.MapGroup("").RequireAuthorization(ClinicPolicies.Device).DisableAntiforgery();
         device.MapPost(DeviceAuthentication.MessagesPath, PostMessagesAsync);
         device.MapGet(DeviceAuthentication.AckPath, GetAckAsync);
+        device.MapDeviceCommands();      // GET /api/device/v1/commands, POST …/commands/{id}/result (DeviceCommandApi.cs)
+        app.MapDeviceCommandList();      // GET /api/devices/{deviceId}/commands for the live page (clinicians)
         return app;
     }
 
-    private static async Task<IResult> PostMessagesAsync(DeviceBatch? batch, ClaimsPrincipal user, DeviceIngest ingest, CancellationToken cancellationToken)
+    private static async Task<IResult> PostMessagesAsync(HttpRequest request, ClaimsPrincipal user, DeviceBatchReader reader, DeviceIngest ingest, CancellationToken cancellationToken)
     {
-        var response = await ingest.IngestAsync(DeviceId(user), batch, cancellationToken);
+        // The body is read by the ingest's reader, within Dashboard:Ingest's size limits (413 over them, nothing stored).
+        var read = await reader.ReadAsync(DeviceId(user), request, cancellationToken);
+        if (read.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        var response = await ingest.IngestAsync(DeviceId(user), read.Batch, cancellationToken);
         var ack = new DeviceAck(response.AcknowledgedThrough);
         return response.Status switch
         {

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using Microsoft.Extensions.Options;
 using ThermoHand.Analysis.Reanalysis;
 using ThermoHand.Dashboard.Analysis;
+using ThermoHand.Dashboard.Configuration;
 using ThermoHand.Dashboard.Security;
 using ThermoHand.Dashboard.Storage;
 using ThermoHand.Exports.Fhir;
@@ -12,7 +14,8 @@ namespace ThermoHand.Dashboard.Apis;
 /// <summary>
 /// GET /sessions/{id}/export/fhir.json: the session's results as an HL7 FHIR R4 Bundle for the hospital record
 /// (docs/fhir.md). It carries the real clinic identifier, so only clinicians may fetch it (ExportFhir policy), and
-/// every download is in the audit trail with the analysis versions it contained.
+/// every download is in the audit trail with the analysis versions it contained. The Patient identifier system and
+/// the metrics' CodeSystem are the site's Dashboard:Fhir settings (checked at start).
 /// </summary>
 public static class FhirApi
 {
@@ -26,7 +29,7 @@ public static class FhirApi
 
     private static async Task<IResult> ExportAsync(
         string sessionId, ClaimsPrincipal user, IClinicStore store, IAnalysisSelection selection, ClinicIdentifierProtector identifiers,
-        AuditTrail audit, CancellationToken cancellationToken)
+        AuditTrail audit, IOptions<DashboardOptions> options, CancellationToken cancellationToken)
     {
         var session = await store.GetSessionAsync(sessionId, cancellationToken);
         if (session is null)
@@ -41,11 +44,14 @@ public static class FhirApi
                 "text/plain", Encoding.UTF8, StatusCodes.Status409Conflict);
         }
 
+        var site = options.Value.Fhir;
         var clinicIdentifier = session.Summary.PatientReference is { } reference ? await identifiers.GetAsync(reference, cancellationToken) : null;
         var bundle = FhirSessionBundle.Build(new FhirSessionInput
         {
             SessionId = session.Summary.SessionId,
             ClinicIdentifier = clinicIdentifier,
+            ClinicIdentifierSystem = site.PatientIdentifierSystem!,
+            MetricCodeSystem = site.MetricCodeSystem!,
             StartedUtc = session.Summary.StartedUtc,
             EndedUtc = session.Summary.EndedUtc,
             SoftwareVersion = AnalysisProvenance.CurrentSoftware,

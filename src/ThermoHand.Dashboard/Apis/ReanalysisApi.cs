@@ -505,9 +505,15 @@ public sealed class RecordedSessionSettings
         Source = AnalysisSource.DeviceLive,
         Emissivity = Emissivity,
         ReflectedTemperature = ReflectedRule,
-        RegionMethod = RegionMethods.UnmixedFingertip,
+        RegionMethod = RegionMethod,
         Calibration = CalibrationOf(hand),
     };
+
+    /// <summary>
+    /// The region method the device's live analysis used, as its <c>session_started</c> says. Devices from before the
+    /// per-digit fingertip widths send none, and they ran the one-width unmixing (docs/reanalysis.md).
+    /// </summary>
+    public string RegionMethod => Text(settings, "region_method") is { } method && RegionMethods.All.Contains(method) ? method : RegionMethods.UnmixedFingertipOneWidth;
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread, in order, before the work returns.</summary>

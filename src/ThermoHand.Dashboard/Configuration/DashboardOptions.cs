@@ -16,6 +16,12 @@ public sealed class DashboardOptions
 
     /// <summary>The pseudonymised research export (docs/research-export.md).</summary>
     public ResearchOptions Research { get; set; } = new();
+
+    /// <summary>Size limits of the device ingest (docs/device-stream.md, "Limits").</summary>
+    public IngestOptions Ingest { get; set; } = new();
+
+    /// <summary>The HL7 FHIR export's site systems (docs/fhir.md).</summary>
+    public FhirOptions Fhir { get; set; } = new();
 }
 
 /// <summary>Settings of the pseudonymised research export (docs/research-export.md).</summary>

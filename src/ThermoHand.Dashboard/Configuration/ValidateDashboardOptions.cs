@@ -73,6 +73,10 @@ public sealed class ValidateDashboardOptions : IValidateOptions<DashboardOptions
             }
         }
 
+        errors.AddRange(options.Fhir.Problems());
+
+        errors.AddRange(options.Ingest.Problems());
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -48,7 +48,14 @@ public static class DashboardServiceExtensions
         // Site calibrations live in the same database (SqlClinicStore.Calibrations.cs).
         services.AddSingleton(provider => provider.GetRequiredService<IClinicStore>() as ICalibrationStore
             ?? throw new InvalidOperationException("The clinic store does not keep site calibrations."));
+        // The numbers of the devices' reference checks, too (SqlClinicStore.ReferenceChecks.cs).
+        services.AddSingleton(provider => provider.GetRequiredService<IClinicStore>() as IReferenceCheckStore
+            ?? throw new InvalidOperationException("The clinic store does not keep reference checks."));
         services.AddSingleton<ThermoHand.Dashboard.Pages.Calibration.CalibrationUploads>();
+        // Clinician commands to devices live in the same database (SqlClinicStore.Commands.cs).
+        services.AddSingleton(provider => provider.GetRequiredService<IClinicStore>() as IDeviceCommandStore
+            ?? throw new InvalidOperationException("The clinic store does not keep device commands."));
+        services.AddSingleton<ThermoHand.Dashboard.Apis.DeviceCommandDesk>();
         services.AddResearchExport(); // study tags, study key, research export (Pages/Research)
         services.AddHostedService<DashboardStartup>();
         return services;
@@ -70,6 +77,7 @@ public static class DashboardServiceExtensions
         services.AddSingleton<DeviceCredentials>();
         services.AddSingleton<ClinicIdentifierProtector>();
         services.AddSingleton<AuditTrail>();
+        services.AddAccountManagement(); // disable/enable, roles, password resets, device revoke/rotate; cookie stamp check (Security/SignedInSessionCheck.cs)
         // Which analysis exports use: the newest re-analysis if the session has one, else the device's final result.
         services.AddSingleton(provider => provider.GetRequiredService<IClinicStore>() as IAnalysisVersionStore
             ?? throw new InvalidOperationException("The clinic store does not keep analysis versions."));
@@ -160,6 +168,7 @@ public static class DashboardServiceExtensions
     {
         services.TryAddSingleton(provider => new LiveHub(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DeviceIngest>();
+        services.AddSingleton<DeviceBatchReader>(); // the device endpoint's body, within Dashboard:Ingest's size limits
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never);
         return services;
     }

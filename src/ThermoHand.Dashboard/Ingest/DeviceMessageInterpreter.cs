@@ -75,7 +75,7 @@ public static class DeviceMessageInterpreter
 
         // Settings: everything the report must show about how the session was measured, kept verbatim.
         var settings = new Dictionary<string, JsonElement>();
-        foreach (var name in new[] { "emissivity", "reflected_temperature_rule", "sensors" })
+        foreach (var name in new[] { "emissivity", "reflected_temperature_rule", "region_method", "sensors" })
         {
             if (payload.TryGetProperty(name, out var value))
             {
@@ -86,9 +86,25 @@ public static class DeviceMessageInterpreter
         var startedUtc = payload.TryGetProperty("started_utc", out var started) && started.ValueKind == JsonValueKind.String
             ? ParseTime(started, "started_utc")
             : message.CreatedUtc;
+        var checks = new List<ReferenceCheckReading>();
+        if (payload.TryGetProperty("reference_checks", out var checkList) && checkList.ValueKind != JsonValueKind.Null)
+        {
+            if (checkList.ValueKind != JsonValueKind.Array)
+            {
+                throw new PayloadException("reference_checks", "must be an array");
+            }
+
+            var index = 0;
+            foreach (var check in checkList.EnumerateArray())
+            {
+                checks.Add(ReferenceCheckReader.Read(check, $"reference_checks[{index++}]"));
+            }
+        }
+
         return new SessionStartedMessage(
             message.Sequence, message.SessionId!, message.CreatedUtc, patientReference, hands, presetName,
-            preset.GetRawText(), JsonSerializer.Serialize(settings), startedUtc);
+            preset.GetRawText(), JsonSerializer.Serialize(settings), startedUtc)
+        { ReferenceChecks = checks };
     }
 
     private static SessionEventMessage ReadEvent(DeviceMessage message)
@@ -101,7 +117,11 @@ public static class DeviceMessageInterpreter
             payload.TryGetProperty("detail", out var detail) && detail.ValueKind != JsonValueKind.Null
                 ? (detail.ValueKind == JsonValueKind.String ? detail.GetString() : detail.GetRawText())
                 : null);
-        return new SessionEventMessage(message.Sequence, message.SessionId!, message.CreatedUtc, record);
+        // A reference_check event also carries the check's numbers (docs/device-stream.md); any event may, none must.
+        var check = payload.TryGetProperty("reference_check", out var numbers) && numbers.ValueKind != JsonValueKind.Null
+            ? ReferenceCheckReader.Read(numbers, "reference_check")
+            : null;
+        return new SessionEventMessage(message.Sequence, message.SessionId!, message.CreatedUtc, record) { ReferenceCheck = check };
     }
 
     private static FrameMessage ReadFrame(DeviceMessage message)
@@ -217,12 +237,12 @@ public static class DeviceMessageInterpreter
             OptionalString(payload, "reason"));
     }
 
-    private static JsonElement Required(JsonElement payload, string name) =>
+    internal static JsonElement Required(JsonElement payload, string name) =>
         payload.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
             ? value
             : throw new PayloadException(name, "is required");
 
-    private static string RequiredString(JsonElement payload, string name)
+    internal static string RequiredString(JsonElement payload, string name)
     {
         var value = Required(payload, name);
         return value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
@@ -230,7 +250,7 @@ public static class DeviceMessageInterpreter
             : throw new PayloadException(name, "must be a non-empty string");
     }
 
-    private static double RequiredNumber(JsonElement payload, string name)
+    internal static double RequiredNumber(JsonElement payload, string name)
     {
         var value = Required(payload, name);
         return value.ValueKind == JsonValueKind.Number && double.IsFinite(value.GetDouble())
@@ -244,10 +264,10 @@ public static class DeviceMessageInterpreter
         return value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : throw new PayloadException(name, "must be an array");
     }
 
-    private static string? OptionalString(JsonElement payload, string name) =>
+    internal static string? OptionalString(JsonElement payload, string name) =>
         payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static double? OptionalNumber(JsonElement payload, string name)
+    internal static double? OptionalNumber(JsonElement payload, string name)
     {
         if (!payload.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -259,7 +279,7 @@ public static class DeviceMessageInterpreter
             : throw new PayloadException(name, "must be a number or null");
     }
 
-    private static string? OptionalHand(JsonElement payload, string name) =>
+    internal static string? OptionalHand(JsonElement payload, string name) =>
         payload.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? ReadHand(value, name) : null;
 
     private static string ReadHand(JsonElement value, string field)
@@ -268,12 +288,12 @@ public static class DeviceMessageInterpreter
         return hand is not null && HandNames.Contains(hand) ? hand : throw new PayloadException(field, "must be \"left\" or \"right\"");
     }
 
-    private static DateTimeOffset ParseTime(JsonElement value, string field) =>
+    internal static DateTimeOffset ParseTime(JsonElement value, string field) =>
         DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
             ? time.ToUniversalTime()
             : throw new PayloadException(field, "must be an ISO 8601 time");
 
-    private sealed class PayloadException(string field, string problem) : Exception(problem)
+    internal sealed class PayloadException(string field, string problem) : Exception(problem)
     {
         public string Field { get; } = field;
     }

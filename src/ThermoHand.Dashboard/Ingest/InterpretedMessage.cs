@@ -18,10 +18,37 @@ public sealed record SessionStartedMessage(
     long Sequence, string SessionIdValue, DateTimeOffset CreatedUtc,
     string PatientReference, IReadOnlyList<string> Hands, string? PresetName, string PresetJson, string SettingsJson,
     DateTimeOffset StartedUtc)
-    : InterpretedMessage(Sequence, "session_started", SessionIdValue, CreatedUtc);
+    : InterpretedMessage(Sequence, "session_started", SessionIdValue, CreatedUtc)
+{
+    /// <summary>The reference checks run before this session (<c>reference_checks</c>; empty when none or not reported).</summary>
+    public IReadOnlyList<ReferenceCheckReading> ReferenceChecks { get; init; } = [];
+}
 
 public sealed record SessionEventMessage(long Sequence, string SessionIdValue, DateTimeOffset CreatedUtc, SessionEventRecord Event)
-    : InterpretedMessage(Sequence, "event", SessionIdValue, CreatedUtc);
+    : InterpretedMessage(Sequence, "event", SessionIdValue, CreatedUtc)
+{
+    /// <summary>The numbers of a <c>reference_check</c> event; null for every other event (and for a device that sent words only).</summary>
+    public ReferenceCheckReading? ReferenceCheck { get; init; }
+}
+
+/// <summary>
+/// A reference check as a device reports it (docs/device-stream.md, <c>reference_check</c>), read and checked:
+/// target and limit present, measured and error together or neither, and the verdict agreeing with |error| ≤ limit.
+/// </summary>
+public sealed record ReferenceCheckReading(
+    string SensorId,
+    string? Hand,
+    string CalibrationId,
+    DateTimeOffset CheckedUtc,
+    double TargetC,
+    double? MeasuredC,
+    double? ErrorC,
+    double LimitC,
+    int? Images,
+    int? RegionPixels,
+    double? RegionSpreadC,
+    bool Passed,
+    string? Message);
 
 public sealed record FrameMessage(long Sequence, string SessionIdValue, DateTimeOffset CreatedUtc, StoredFrame Frame)
     : InterpretedMessage(Sequence, "frame", SessionIdValue, CreatedUtc);

@@ -53,6 +53,9 @@ public static class ClinicPolicies
     /// <summary>Upload, review and download sensor site calibrations.</summary>
     public const string ManageCalibrations = "ManageCalibrations";
 
+    /// <summary>Start or abort a test and run the reference check on a device from its live page (Pages/Live/Commands).</summary>
+    public const string CommandDevices = "CommandDevices";
+
     /// <summary>The device API: only a device credential (never a user cookie) passes.</summary>
     public const string Device = "Device";
 
@@ -68,5 +71,6 @@ public static class ClinicPolicies
         [Reanalyse] = [ClinicRoles.Researcher, ClinicRoles.Clinician],
         [ExportFhir] = [ClinicRoles.Clinician],
         [ManageCalibrations] = [ClinicRoles.Technician, ClinicRoles.Administrator],
+        [CommandDevices] = [ClinicRoles.Clinician],
     };
 }

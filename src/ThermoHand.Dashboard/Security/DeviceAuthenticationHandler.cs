@@ -8,7 +8,9 @@ namespace ThermoHand.Dashboard.Security;
 
 /// <summary>
 /// Reads <c>Authorization: Device DEVICE_ID:SECRET</c>. Only the device API asks for this scheme; every other
-/// endpoint accepts the login cookie alone, so a device credential opens nothing else.
+/// endpoint accepts the login cookie alone, so a device credential opens nothing else. A refused credential gets 401
+/// with the reason as plain text (wrong secret, or revoked — with when and why), so a technician reading the device's
+/// log knows what to fix.
 /// </summary>
 public sealed class DeviceAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, DeviceCredentials credentials)
@@ -31,10 +33,10 @@ public sealed class DeviceAuthenticationHandler(
             return AuthenticateResult.Fail("the Device credential must be DEVICE_ID:SECRET");
         }
 
-        var device = await credentials.VerifyAsync(credential[..colon], credential[(colon + 1)..], Context.RequestAborted);
-        if (device is null)
+        var verification = await credentials.VerifyAsync(credential[..colon], credential[(colon + 1)..], Context.RequestAborted);
+        if (verification.Device is not { } device)
         {
-            return AuthenticateResult.Fail("unknown device or wrong secret");
+            return AuthenticateResult.Fail(verification.Problem ?? DeviceCredentials.WrongCredential);
         }
 
         var identity = new ClaimsIdentity(
@@ -42,10 +44,14 @@ public sealed class DeviceAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = DeviceAuthentication.Scheme;
-        return Task.CompletedTask;
+        // The result is cached per request, so this does not check the credential a second time.
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var reason = result.Failure?.Message ?? "this route needs a device credential: Authorization: Device DEVICE_ID:SECRET";
+        Response.ContentType = "text/plain; charset=utf-8";
+        await Response.WriteAsync("Device credential refused: " + reason + ".", Context.RequestAborted);
     }
 }

@@ -166,5 +166,11 @@ internal static class ClinicSchema
               PRIMARY KEY (sensor_id, version))
             """,
         ]),
+        // Version 5: the numbers of the devices' per-session reference checks — see SqlClinicStore.ReferenceChecks.cs.
+        (5, SqlClinicStore.ReferenceChecksMigration),
+        // Version 6: clinician commands to devices — see SqlClinicStore.Commands.cs.
+        (6, SqlClinicStore.DeviceCommandsMigration),
+        // Version 7: disabling staff accounts, security stamps, revoking and rotating device credentials — see SqlClinicStore.Accounts.cs.
+        (7, SqlClinicStore.AccountsMigration),
     ];
 }

@@ -187,6 +187,7 @@ public abstract partial class SqlClinicStore(TimeProvider clock) : IClinicStore
 
     private async Task ApplyAsync(DbConnection c, DbTransaction t, string deviceId, InterpretedMessage message, long nowMs, CancellationToken ct)
     {
+        await ApplyReferenceChecksAsync(c, t, message, ct); // SqlClinicStore.ReferenceChecks.cs
         switch (message)
         {
             case SessionStartedMessage started:

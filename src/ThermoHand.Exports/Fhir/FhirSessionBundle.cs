@@ -26,6 +26,13 @@ public static class FhirSessionBundle
     public static Bundle Build(FhirSessionInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        // The dashboard checks its settings at start; this keeps any other caller from writing an unusable system.
+        if ((FhirSystemUri.Problem(input.ClinicIdentifierSystem, nameof(input.ClinicIdentifierSystem))
+             ?? FhirSystemUri.Problem(input.MetricCodeSystem, nameof(input.MetricCodeSystem))) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(input));
+        }
+
         var bundle = new Bundle
         {
             Type = Bundle.BundleType.Collection,

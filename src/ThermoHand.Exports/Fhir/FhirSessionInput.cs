@@ -16,7 +16,8 @@ public sealed record FhirSessionInput
     /// <summary>The patient's clinic identifier (e.g. hospital number); null = not recorded (the Patient then has none).</summary>
     public string? ClinicIdentifier { get; init; }
 
-    /// <summary>The identifier system (namespace URI) of the clinic's patient numbers.</summary>
+    /// <summary>The identifier system (absolute namespace URI) of the clinic's patient numbers; the dashboard's
+    /// Dashboard:Fhir:PatientIdentifierSystem setting (docs/fhir.md).</summary>
     public string ClinicIdentifierSystem { get; init; } = FhirCodes.DefaultClinicIdentifierSystem;
 
     /// <summary>Wall-clock time of session time t = 0 s.</summary>
@@ -27,7 +28,8 @@ public sealed record FhirSessionInput
     /// <summary>The analysis software version, for Device.version.</summary>
     public string? SoftwareVersion { get; init; }
 
-    /// <summary>The local CodeSystem URL of the derived metrics (docs/fhir.md); set it to the clinic's own canonical URL.</summary>
+    /// <summary>The local CodeSystem URL of the derived metrics (docs/fhir.md); the dashboard's Dashboard:Fhir:MetricCodeSystem
+    /// setting, so a site can use its own canonical URL.</summary>
     public string MetricCodeSystem { get; init; } = FhirCodes.DefaultMetricCodeSystem;
 
     public required IReadOnlyList<FhirHandResult> Hands { get; init; }

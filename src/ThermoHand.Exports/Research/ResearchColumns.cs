@@ -16,6 +16,12 @@ public static class ResearchColumns
 
     public const string TimeZeroText = "t = 0 s is challenge end (the hands leave the water), as in docs/metrics.md §1; negative = before it";
 
+    /// <summary>The CSV cell rule (<see cref="Csv.CsvCell"/>) in words, for the data dictionary.</summary>
+    public const string CsvCellRule =
+        "CSV cells: numbers (and integers, booleans) are written as they are, negative ones included; a text cell that starts with = + - @, a tab or a carriage return "
+        + "is written with a leading apostrophe (') so that a spreadsheet shows it as text instead of running it as a formula — remove that one apostrophe to get the value "
+        + "(curves_long.parquet holds text values without it). Cells with a comma, a quote or a line break are quoted (RFC 4180).";
+
     private const string MetricsDoc = "docs/metrics.md §2";
 
     private static ResearchColumn StudySession(string file) =>
@@ -47,7 +53,7 @@ public static class ResearchColumns
     public static IReadOnlyList<ResearchColumn> Metrics(IReadOnlyList<ResearchMetricDefinition> metrics) =>
     [
         StudySession(MetricsCsv),
-        Hand(MetricsCsv),
+        new(MetricsCsv, "hand", "string", "", "'left' or 'right'. There are no two-hand ('both') rows: the dashboard stores one result per hand and no 8-finger summary; that summary (docs/metrics.md, HandSummary.Combine) is each metric averaged over the D2–D5 rows of both hands of a session, and the 8-finger DDD mean over their ddd_c. A two-hand result a device sent is named in manifest.json 'notes'"),
         new(MetricsCsv, "region", "string", "", "'D1'..'D5' fingertip or 'dorsum'"),
         new(MetricsCsv, "digit", "integer", "", "1..5 for a fingertip, empty for the dorsum"),
         Version(MetricsCsv),
@@ -99,7 +105,7 @@ public static class ResearchColumns
     [
         new(DictionaryCsv, "file", "string", "", "The exported file the column belongs to"),
         new(DictionaryCsv, "column", "string", "", "Column name (first line of a CSV file; field name in Parquet)"),
-        new(DictionaryCsv, "type", "string", "", "'string', 'integer', 'number' (64-bit float) or 'boolean'; an empty cell is a missing value"),
+        new(DictionaryCsv, "type", "string", "", "'string', 'integer', 'number' (64-bit float) or 'boolean'; an empty cell is a missing value. " + CsvCellRule),
         new(DictionaryCsv, "unit", "string", "", "Unit of the values; empty when none"),
         new(DictionaryCsv, "definition", "string", "", "What the column holds, with the documentation that defines it"),
     ];

@@ -219,6 +219,15 @@ public sealed class ResearchExportBuilder(StudyPseudonymiser pseudonymiser)
         foreach (var analysis in session.Analyses.OrderBy(a => a.Hand, StringComparer.Ordinal))
         {
             var result = analysis.Result;
+            if (analysis.Hand is not ("left" or "right"))
+            {
+                // A two-hand ("both") result: neither the worker nor the dashboard produces one today (each hand has its
+                // own result); if a device sent one, its rows would not fit the per-hand columns, so it is named, not
+                // silently dropped. The 8-finger summary follows from the D2–D5 rows of both hands (docs/metrics.md).
+                notes.Add($"{studySessionId} {analysis.Hand}: a two-hand result ({analysis.VersionLabel}) is not exported as metrics rows; the 8-finger summary is the D2–D5 rows of the left and right hands (docs/metrics.md, HandSummary.Combine).");
+                continue;
+            }
+
             if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("rois", out var rois) || rois.ValueKind != JsonValueKind.Array)
             {
                 notes.Add($"{studySessionId} {analysis.Hand}: the selected analysis result ({analysis.VersionLabel}) has no per-region metrics, so metrics.csv has no rows for it.");
@@ -273,7 +282,8 @@ public sealed class ResearchExportBuilder(StudyPseudonymiser pseudonymiser)
             {
                 foreach (var flag in flags.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String))
                 {
-                    rows.Add((null, 2, analysis.Hand, "analysis", flag.GetString()!));
+                    // A two-hand result's flags concern both hands: an empty hand cell, as the dictionary says.
+                    rows.Add((null, 2, analysis.Hand is "left" or "right" ? analysis.Hand : null, "analysis", flag.GetString()!));
                 }
             }
         }
@@ -392,6 +402,7 @@ public sealed class ResearchExportBuilder(StudyPseudonymiser pseudonymiser)
         md.Append("Pseudonymised export of cold-challenge rewarming tests. ").Append(ResearchColumns.TimeZeroText).Append(".\n");
         md.Append("Temperatures in °C, times in seconds. Metric definitions: docs/metrics.md of the ThermoHand source. ");
         md.Append("An empty cell is a missing value (never zero). manifest.json lists every file with its row count and SHA-256.\n");
+        md.Append(ResearchColumns.CsvCellRule).Append('\n');
         foreach (var file in columns.GroupBy(c => c.File))
         {
             md.Append("\n## ").Append(file.Key).Append("\n\n| column | type | unit | definition |\n|---|---|---|---|\n");

@@ -42,6 +42,12 @@ public sealed partial class DashboardOptions
     /// </summary>
     public int OutboxMinimumFreeMegabytes { get; set; } = 64;
 
+    /// <summary>
+    /// The <c>dashboard_uplink</c> health check turns Degraded once the dashboard has been unreachable this long
+    /// (seconds on the worker's clock); shorter outages, such as a dashboard restart, stay Healthy with their duration.
+    /// </summary>
+    public double UnreachableDegradedSeconds { get; set; } = 120;
+
     /// <summary>True when <see cref="Url"/> is set: messages are queued on disk and uploaded.</summary>
     public bool UplinkEnabled => !string.IsNullOrWhiteSpace(Url);
 }
@@ -114,6 +120,11 @@ public sealed class ValidateDashboardUplinkOptions : IValidateOptions<WorkerOpti
         if (d.OutboxMinimumFreeMegabytes is < 0 or > 1_000_000)
         {
             errors.Add(Invariant($"Dashboard:OutboxMinimumFreeMegabytes {d.OutboxMinimumFreeMegabytes}: must be 0 or more MB"));
+        }
+
+        if (!(d.UnreachableDegradedSeconds is >= 1 and <= 86400))
+        {
+            errors.Add(Invariant($"Dashboard:UnreachableDegradedSeconds {d.UnreachableDegradedSeconds}: must be 1–86400 s (how long the dashboard may be unreachable before health turns Degraded)"));
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

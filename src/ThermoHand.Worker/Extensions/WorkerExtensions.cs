@@ -22,6 +22,8 @@ public static class WorkerExtensions
     {
         builder.Services.AddOptions<WorkerOptions>().Bind(builder.Configuration).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, ValidateWorkerOptions>();
+        // A list or object where one value belongs (or the reverse): the binder ignores it, this names it.
+        builder.Services.AddSingleton<IValidateOptions<WorkerOptions>>(sp => new ValidateConfigurationShape(sp.GetRequiredService<IConfiguration>()));
 
         // One clock for the whole worker: real time, or Simulation:TimeScale times faster for the simulated patient.
         builder.Services.TryAddSingleton<TimeProvider>(sp =>
@@ -91,8 +93,11 @@ public static class WorkerExtensions
             .AddCheck<I2cErrorRateHealthCheck>(HealthCheckNames.I2cErrorRate)
             .AddCheck<FreeSpaceHealthCheck>(HealthCheckNames.FreeSpace)
             .AddCheck<AnalysisHealthCheck>(HealthCheckNames.Analysis)
-            .AddCheck<OutboxBacklogHealthCheck>(HealthCheckNames.OutboxBacklog);
+            .AddCheck<OutboxBacklogHealthCheck>(HealthCheckNames.OutboxBacklog)
+            .AddCheck<DashboardUplinkHealthCheck>(HealthCheckNames.DashboardUplink);
         services.TryAddSingleton<I2cErrorRateHealthCheck>(); // keeps its "since the previous check" counters
+        // The uploader is null when the uplink is off (AddDashboardUplink) or not part of this host.
+        services.TryAddSingleton(sp => new DashboardUplinkHealthCheck(sp.GetService<DashboardUploader>(), sp.GetRequiredService<IOptions<WorkerOptions>>()));
         services.TryAddSingleton<HealthReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<HealthReporter>());
         return builder;

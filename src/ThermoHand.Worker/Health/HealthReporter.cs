@@ -50,7 +50,7 @@ public sealed class HealthReporter(
 
         try
         {
-            outbox.Enqueue(DeviceMessageKinds.Status, null, Calibration.CalibrationMessages.AddToStatus(
+            JsonElement status = Calibration.CalibrationMessages.AddToStatus(
                 DeviceMessages.Status(
                     Data<double?>(report, HealthCheckNames.FrameAge, "frame_age_s"),
                     Data<double?>(report, HealthCheckNames.I2cErrorRate, "i2c_error_rate") ?? 0,
@@ -58,7 +58,13 @@ public sealed class HealthReporter(
                     health.AnalysisAvailable,
                     SessionCoordinator.StateWord(protocol.State),
                     outbox.PendingCount),
-                report.Entries[Calibration.CalibrationHealthCheck.Name]));
+                report.Entries[Calibration.CalibrationHealthCheck.Name]);
+            if (report.Entries.TryGetValue(HealthCheckNames.DashboardUplink, out HealthReportEntry uplink))
+            {
+                status = DashboardUplinkHealthCheck.AddToStatus(status, uplink);
+            }
+
+            outbox.Enqueue(DeviceMessageKinds.Status, null, status);
         }
         catch (IOException e)
         {

@@ -16,6 +16,7 @@ public static class HealthCheckNames
     public const string FreeSpace = "free_space";
     public const string Analysis = "analysis";
     public const string OutboxBacklog = "outbox_backlog";
+    public const string DashboardUplink = "dashboard_uplink";
 }
 
 /// <summary>Unhealthy when a sensor has given no image for longer than Pipeline:MaximumFrameAgeSeconds.</summary>

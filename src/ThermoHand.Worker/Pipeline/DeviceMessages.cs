@@ -36,6 +36,9 @@ public static class DeviceMessages
                 },
                 emissivity,
                 reflected_temperature_rule = reflectedRule,
+                // The fingertip reading the live analysis uses, so the dashboard can state which method made the device's
+                // result (the default changed to per-digit widths; older devices send no field: docs/reanalysis.md).
+                region_method = ThermoHand.Analysis.Reanalysis.RegionMethods.UnmixedFingertip,
                 sensors = sensors.Select(s => new { hand = SessionFiles.HandWord(s.Hand), sensor_id = s.SensorId, refresh_hz = s.RefreshHz }).ToArray(),
                 started_utc = startedUtc,
             },

@@ -554,7 +554,11 @@ public sealed class SessionCoordinator
             Write(lane, new EventItem(e));
         }
 
-        Enqueue(DeviceMessageKinds.Event, open.Id, DeviceMessages.Event(e, open.Hands.Count == 1 ? open.Hands[0].Lane.Sensor.Hand : null));
+        // The aborted event says why in its detail (e.g. a full disk): with session_ended it may use the outbox's
+        // end-of-session reserve, so the dashboard learns the reason even when nothing else fits on the disk.
+        Enqueue(DeviceMessageKinds.Event, open.Id, DeviceMessages.Event(
+            e, open.Hands.Count == 1 ? open.Hands[0].Lane.Sensor.Hand : null,
+            e.Type == SessionEventNames.Aborted ? stopReason ?? protocol.AbortReason : null));
         switch (e.Type)
         {
             case SessionEventNames.RewarmingEnd:

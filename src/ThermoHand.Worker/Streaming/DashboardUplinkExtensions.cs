@@ -20,6 +20,7 @@ public static class DashboardUplinkExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, ValidateDashboardUplinkOptions>();
+        builder.Services.AddSingleton<IValidateOptions<WorkerOptions>, ValidateDashboardCommandOptions>();
         builder.Services.AddSingleton(sp =>
         {
             WorkerOptions options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
@@ -50,6 +51,8 @@ public static class DashboardUplinkExtensions
                 : null!);
         builder.Services.AddHostedService(sp =>
             new DashboardUplinkService(sp.GetService<DashboardUploader>(), sp.GetRequiredService<ILogger<DashboardUploader>>()));
+        // Clinicians' commands from the dashboard (start, abort, reference check): polled only when the uplink is on.
+        builder.Services.AddHostedService<DashboardCommandService>();
         return builder;
     }
 

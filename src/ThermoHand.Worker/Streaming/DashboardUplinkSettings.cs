@@ -24,6 +24,9 @@ public sealed class DashboardUplinkSettings
 
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often the command poller asks for clinicians' commands (Dashboard:CommandPollSeconds).</summary>
+    public TimeSpan CommandPoll { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Builds the settings from validated options; reads the secret file (trimmed of whitespace/newlines).</summary>
     public static DashboardUplinkSettings FromOptions(DashboardOptions options)
     {
@@ -47,6 +50,7 @@ public sealed class DashboardUplinkSettings
             RequestTimeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
             RetryInitial = TimeSpan.FromMilliseconds(options.RetryInitialMilliseconds),
             RetryMax = TimeSpan.FromSeconds(options.RetryMaxSeconds),
+            CommandPoll = TimeSpan.FromSeconds(Math.Max(0.2, options.CommandPollSeconds)),
         };
     }
 

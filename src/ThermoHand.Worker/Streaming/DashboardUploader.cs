@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -28,6 +29,20 @@ public enum UplinkState
 }
 
 /// <summary>
+/// Where the uplink stood at <see cref="ObservedUtc"/> (the uploader's own clock), for the <c>dashboard_uplink</c>
+/// health check. <see cref="LastProblem"/> is in words and never holds a payload, a secret or a patient reference.
+/// </summary>
+public sealed record UplinkSnapshot(
+    UplinkState State,
+    DateTimeOffset ObservedUtc,
+    DateTimeOffset? ProblemSinceUtc,
+    string? LastProblem,
+    DateTimeOffset? LastAcknowledgedUtc,
+    long QueueLength,
+    long NotQueued,
+    string Url);
+
+/// <summary>
 /// Sends the outbox to the clinic dashboard (docs/device-stream.md): asks where the dashboard stands
 /// (<c>GET /api/device/v1/ack</c>), then posts consecutive unacknowledged messages in batches, oldest first, and drops
 /// from the outbox only what the dashboard acknowledges. On 409 it resends from the dashboard's acknowledged_through
@@ -45,7 +60,11 @@ public sealed class DashboardUploader : BackgroundService
     private readonly string _url;
     private int _batchMaxMessages;
     private int _batchMaxBytes;
+    private long _tooLargeReported = -1; // the message last reported as too large, so the log says it once
+    private readonly Lock _statusLock = new(); // State, _problemSince, _lastProblem, LastAcknowledgedUtc change together
     private DateTimeOffset? _problemSince;
+    private string? _lastProblem;
+    private UplinkState _state = UplinkState.Starting;
     private long _nextToSend = 1;
 
     public DashboardUploader(DiskDeviceOutbox outbox, DashboardUplinkSettings settings, ILogger<DashboardUploader> logger,
@@ -70,13 +89,35 @@ public sealed class DashboardUploader : BackgroundService
     }
 
     /// <summary>Current state of the uplink (health check, status message).</summary>
-    public UplinkState State { get; private set; } = UplinkState.Starting;
+    public UplinkState State
+    {
+        get
+        {
+            lock (_statusLock)
+            {
+                return _state;
+            }
+        }
+    }
 
     /// <summary>The next sequence number to send (the dashboard's acknowledged_through + 1 as last heard).</summary>
     public long NextToSend => Interlocked.Read(ref _nextToSend);
 
     /// <summary>When the dashboard last acknowledged something.</summary>
     public DateTimeOffset? LastAcknowledgedUtc { get; private set; }
+
+    /// <summary>
+    /// The uplink as the health check sees it: state, since when the current problem lasts (null while connected), the
+    /// last problem in words, the backlog and the messages the outbox could not take (disk full).
+    /// </summary>
+    public UplinkSnapshot Snapshot()
+    {
+        lock (_statusLock)
+        {
+            return new UplinkSnapshot(_state, _time.GetUtcNow(), _problemSince, _lastProblem, LastAcknowledgedUtc,
+                _outbox.PendingCount, _outbox.NotQueuedCount, _url);
+        }
+    }
 
     public override void Dispose()
     {
@@ -171,7 +212,11 @@ public sealed class DashboardUploader : BackgroundService
             case HttpStatusCode.OK when response.Ack is { } ack:
                 Succeeded();
                 ApplyAcknowledgement(ack);
-                LastAcknowledgedUtc = _time.GetUtcNow();
+                lock (_statusLock)
+                {
+                    LastAcknowledgedUtc = _time.GetUtcNow();
+                }
+
                 UplinkLog.Sent(_logger, ack, batch.Records.Count, body.Length);
                 return ack >= from; // an acknowledgement that does not move is a server fault: back off
             case HttpStatusCode.Conflict when response.Ack is { } ack:
@@ -182,8 +227,22 @@ public sealed class DashboardUploader : BackgroundService
                 UplinkLog.Resending(_logger, ack, NextToSend);
                 return NextToSend != from;
             case HttpStatusCode.RequestEntityTooLarge when batch.Records.Count > 1:
+                // Halve, or go straight below the limit the dashboard names (docs/device-stream.md "Size limits").
                 _batchMaxMessages = Math.Max(1, batch.Records.Count / 2);
-                _batchMaxBytes = Math.Max(1, (int)Math.Min(int.MaxValue, batch.JsonBytes / 2));
+                long halved = batch.JsonBytes / 2;
+                long named = response.LimitBytes is { } limit ? limit * 3 / 4 : halved; // room for the envelope
+                _batchMaxBytes = Math.Max(1, (int)Math.Min(int.MaxValue, Math.Min(halved, named)));
+                return false;
+            case HttpStatusCode.RequestEntityTooLarge:
+                // One message larger than the dashboard takes: it cannot be split or skipped (the dashboard refuses
+                // gaps), so it is kept and retried with backoff while a technician raises the limit. Said once per message.
+                if (_tooLargeReported != batch.FirstSequence)
+                {
+                    _tooLargeReported = batch.FirstSequence;
+                    UplinkLog.MessageTooLarge(_logger, _url, batch.FirstSequence, body.Length,
+                        response.LimitBytes?.ToString(CultureInfo.InvariantCulture) ?? "not stated", _outbox.PendingCount);
+                }
+
                 return false;
             default:
                 return false;
@@ -209,7 +268,24 @@ public sealed class DashboardUploader : BackgroundService
         Interlocked.Exchange(ref _nextToSend, serverAcknowledged + 1);
     }
 
-    private readonly record struct Response(HttpStatusCode? Status, long? Ack);
+    /// <summary>An answer: its status, the acknowledgement it carries, and for 413 the limit the dashboard names.</summary>
+    private readonly record struct Response(HttpStatusCode? Status, long? Ack, long? LimitBytes = null);
+
+    /// <summary>The limit a 413 problem names (<c>limit_bytes</c>, docs/device-stream.md), or null.</summary>
+    private static long? ReadLimitBytes(string text)
+    {
+        try
+        {
+            using JsonDocument problem = JsonDocument.Parse(text);
+            return problem.RootElement.ValueKind == JsonValueKind.Object
+                && problem.RootElement.TryGetProperty("limit_bytes", out JsonElement limit)
+                && limit.TryGetInt64(out long bytes) && bytes > 0 ? bytes : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>One request; classifies failures, logs them once per problem, never throws except on shutdown.</summary>
     private async Task<Response> RequestAsync(Func<HttpRequestMessage> create, long first, long last, CancellationToken stoppingToken)
@@ -258,7 +334,7 @@ public sealed class DashboardUploader : BackgroundService
             }
 
             Failed(UplinkState.Rejected, text.Length > 300 ? text[..300] : text, status, first, last);
-            return new Response(response.StatusCode, null);
+            return new Response(response.StatusCode, null, response.StatusCode == HttpStatusCode.RequestEntityTooLarge ? ReadLimitBytes(text) : null);
         }
     }
 
@@ -301,9 +377,26 @@ public sealed class DashboardUploader : BackgroundService
             }
         }
 
-        _problemSince ??= _time.GetUtcNow();
-        State = state;
+        lock (_statusLock)
+        {
+            _problemSince ??= _time.GetUtcNow();
+            _lastProblem = ProblemInWords(state, reason, status, first, last);
+            _state = state;
+        }
     }
+
+    /// <summary>
+    /// The problem as health.json shows it. A rejected batch's answer is left out (it is in the log): the dashboard's
+    /// text could quote a message, and health.json and the status message must hold no patient data.
+    /// </summary>
+    private static string ProblemInWords(UplinkState state, string reason, int status, long first, long last) => state switch
+    {
+        UplinkState.Unauthorized => string.Create(CultureInfo.InvariantCulture,
+            $"HTTP {status}: the dashboard refused this device's credentials; check Dashboard:DeviceId and Dashboard:Secret / Dashboard:SecretFile"),
+        UplinkState.Rejected => string.Create(CultureInfo.InvariantCulture,
+            $"HTTP {status}: the dashboard rejected messages {first}–{last} (its answer is in the log)"),
+        _ => reason,
+    };
 
     private void Succeeded()
     {
@@ -312,8 +405,12 @@ public sealed class DashboardUploader : BackgroundService
             UplinkLog.Recovered(_logger, _url, (_time.GetUtcNow() - since).TotalSeconds, _outbox.PendingCount);
         }
 
-        _problemSince = null;
-        State = UplinkState.Connected;
+        lock (_statusLock)
+        {
+            _problemSince = null;
+            _state = UplinkState.Connected;
+        }
+
         _backoff.Reset();
     }
 

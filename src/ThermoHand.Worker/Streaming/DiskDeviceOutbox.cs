@@ -18,6 +18,12 @@ public sealed class DiskDeviceOutbox : IDeviceOutbox, IDisposable
 {
     private const string AckFileName = "acknowledged";
 
+    /// <summary>The pre-allocated file whose room only end-of-session messages may use (<see cref="DiskOutboxSettings.EndOfSessionReserveBytes"/>).</summary>
+    public const string ReserveFileName = "end-of-session.reserve";
+
+    /// <summary>A file system allocates whole blocks: the reserve's budget keeps one back for the partly filled last block.</summary>
+    private const long BlockSlack = 4096;
+
     private readonly DiskOutboxSettings _settings;
     private readonly TimeProvider _time;
     private readonly OutboxRecordWriter _writeRecord;
@@ -43,6 +49,13 @@ public sealed class DiskDeviceOutbox : IDeviceOutbox, IDisposable
     private bool _disposed;
     private TaskCompletionSource _available = NewSignal();
     private (long Sequence, long SegmentStart, long Offset)? _readCursor;
+    private long _notQueued;
+
+    // The end-of-session reserve, guarded by _writeLock: held (the file is on disk), or released with a byte budget
+    // left for end-of-session messages; after a failed attempt to write it again, wait before the next one.
+    private bool _reserveHeld;
+    private long _reserveBudget;
+    private DateTimeOffset _reserveRetryAfter = DateTimeOffset.MinValue;
 
     private DiskDeviceOutbox(DiskOutboxSettings settings, TimeProvider time, List<long> segmentStarts, SafeFileHandle active,
                              long activeLength, long lastSequence, long acknowledged, long tornBytesDropped)
@@ -74,6 +87,31 @@ public sealed class DiskDeviceOutbox : IDeviceOutbox, IDisposable
 
     /// <summary>The folder holding the segment files.</summary>
     public string Folder => _settings.Folder;
+
+    /// <summary>
+    /// Messages <see cref="Enqueue"/> refused since this outbox was opened (disk full, a failed write or flush); each
+    /// refusal also threw an <see cref="IOException"/> that the caller logged. Shown by the <c>dashboard_uplink</c> health check.
+    /// </summary>
+    public long NotQueuedCount => Interlocked.Read(ref _notQueued);
+
+    /// <summary>True while the end-of-session reserve file is on disk (not yet needed, or written again after use).</summary>
+    public bool EndOfSessionReserveHeld
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                return _reserveHeld;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The kinds that may use the end-of-session reserve when the disk is too full for other messages: the message
+    /// that closes a session and the protocol events (the <c>aborted</c> event says why a session was stopped).
+    /// </summary>
+    public static bool UsesEndOfSessionReserve(string kind) =>
+        kind is DeviceMessageKinds.SessionEnded or DeviceMessageKinds.Event;
 
     /// <summary>Segment files currently on disk (oldest first); for tests and diagnostics.</summary>
     public IReadOnlyList<string> SegmentFiles
@@ -150,6 +188,7 @@ public sealed class DiskDeviceOutbox : IDeviceOutbox, IDisposable
         }
 
         outbox.DeleteAcknowledgedSegments();
+        outbox.OpenReserve();
         return outbox;
     }
 
@@ -162,37 +201,64 @@ public sealed class DiskDeviceOutbox : IDeviceOutbox, IDisposable
             throw new ArgumentException($"the payload of a '{kind}' message must be a JSON object, got {payload.ValueKind}", nameof(payload));
         }
 
-        long sequence;
-        lock (_writeLock)
+        try
         {
-            ThrowIfUnusable();
-            sequence = _next;
-            byte[] json = JsonSerializer.SerializeToUtf8Bytes(
-                new DeviceMessage(sequence, kind, sessionId, _time.GetUtcNow(), payload), DeviceAuthentication.JsonOptions);
-            byte[] record = OutboxRecordFormat.Encode(sequence, json);
-            EnsureFreeSpace(record.Length, kind);
+            long sequence;
+            lock (_writeLock)
+            {
+                ThrowIfUnusable();
+                sequence = _next;
+                byte[] json = JsonSerializer.SerializeToUtf8Bytes(
+                    new DeviceMessage(sequence, kind, sessionId, _time.GetUtcNow(), payload), DeviceAuthentication.JsonOptions);
+                byte[] record = OutboxRecordFormat.Encode(sequence, json);
+                EnsureFreeSpace(record.Length, kind);
+                WriteRecord(record, kind);
+                _activeLength += record.Length;
+                _written = sequence;
+                _next = sequence + 1;
+                _rotatePending |= _activeLength >= _settings.SegmentBytes;
+            }
+
+            MakeDurable(sequence);
+            Interlocked.Exchange(ref _available, NewSignal()).TrySetResult();
+            return sequence;
+        }
+        catch (IOException)
+        {
+            // Counted here, logged by the caller (which knows what the message was for): nothing is dropped silently.
+            Interlocked.Increment(ref _notQueued);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Under _writeLock: appends one record at the end of the active segment. When the disk turns out to be full
+    /// (ENOSPC although the free-space figure allowed it), an end-of-session message releases the reserve and is
+    /// tried once more.
+    /// </summary>
+    private void WriteRecord(byte[] record, string kind)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
             try
             {
                 _writeRecord(_active, record, _activeLength);
+                return;
             }
             catch (IOException e)
             {
                 // Leave no half-record behind; the sequence number is not used, so the queue keeps no gap.
                 TryTruncateActive(_activeLength);
+                if (attempt == 1 && UsesEndOfSessionReserve(kind) && _reserveHeld && TryUseReserve(record.Length))
+                {
+                    continue;
+                }
+
                 throw new IOException(
                     $"Dashboard outbox: writing message '{kind}' to {SegmentPath(_segmentStarts[^1])} failed ({e.Message}); " +
                     "it was not queued. Check the free space of the device's disk.", e);
             }
-
-            _activeLength += record.Length;
-            _written = sequence;
-            _next = sequence + 1;
-            _rotatePending |= _activeLength >= _settings.SegmentBytes;
         }
-
-        MakeDurable(sequence);
-        Interlocked.Exchange(ref _available, NewSignal()).TrySetResult();
-        return sequence;
     }
 
     /// <summary>
@@ -479,17 +545,140 @@ public sealed class DiskDeviceOutbox : IDeviceOutbox, IDisposable
         }
     }
 
+    /// <summary>
+    /// Under _writeLock: refuses the message when it would take the disk below <see cref="DiskOutboxSettings.MinimumFreeBytes"/>,
+    /// unless it is an end-of-session message and the reserve still has room for it.
+    /// </summary>
     private void EnsureFreeSpace(int recordLength, string kind)
     {
         long free = _freeBytes();
-        if (free - recordLength < _settings.MinimumFreeBytes)
+        if (free - recordLength >= _settings.MinimumFreeBytes)
         {
-            throw new IOException(string.Create(CultureInfo.InvariantCulture,
-                $"Dashboard outbox: the disk holding {Folder} is full ({free / 1048576.0:0.0} MB free; the outbox leaves " +
-                $"{_settings.MinimumFreeBytes / 1048576.0:0} MB (Dashboard:OutboxMinimumFreeMegabytes) for session recordings). " +
-                $"Message '{kind}' was not queued for the dashboard; free space on the device."));
+            RestoreReserveIfRoom(free - recordLength);
+            return;
+        }
+
+        if (UsesEndOfSessionReserve(kind) && TryUseReserve(recordLength))
+        {
+            return; // the room of the deleted reserve file takes it
+        }
+
+        string reserve = UsesEndOfSessionReserve(kind) && _settings.EndOfSessionReserveBytes > 0
+            ? string.Create(CultureInfo.InvariantCulture, $" The {_settings.EndOfSessionReserveBytes / 1024.0:0} KB kept for end-of-session messages has no room left either.")
+            : string.Empty;
+        throw new IOException(string.Create(CultureInfo.InvariantCulture,
+            $"Dashboard outbox: the disk holding {Folder} is full ({free / 1048576.0:0.0} MB free; the outbox leaves " +
+            $"{_settings.MinimumFreeBytes / 1048576.0:0} MB (Dashboard:OutboxMinimumFreeMegabytes) for session recordings). " +
+            $"Message '{kind}' was not queued for the dashboard; free space on the device.{reserve}"));
+    }
+
+    /// <summary>
+    /// Under _writeLock: takes <paramref name="recordLength"/> bytes from the reserve, deleting the reserve file first
+    /// if it is still on disk (that is what makes the room real on a full disk). False when the budget is spent.
+    /// </summary>
+    private bool TryUseReserve(long recordLength)
+    {
+        if (_reserveHeld)
+        {
+            _reserveHeld = false;
+            _reserveBudget = Math.Max(0, _settings.EndOfSessionReserveBytes - BlockSlack);
+            try
+            {
+                File.Delete(ReservePath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not deleted: the write that follows may still fail with ENOSPC, and is then refused and counted.
+            }
+        }
+
+        if (_reserveBudget < recordLength)
+        {
+            return false;
+        }
+
+        _reserveBudget -= recordLength;
+        return true;
+    }
+
+    /// <summary>At open: keeps a reserve file of the right size, or writes it when the disk has room.</summary>
+    private void OpenReserve()
+    {
+        lock (_writeLock)
+        {
+            if (_settings.EndOfSessionReserveBytes <= 0)
+            {
+                return;
+            }
+
+            var file = new FileInfo(ReservePath);
+            if (file.Exists && file.Length == _settings.EndOfSessionReserveBytes)
+            {
+                _reserveHeld = true;
+                return;
+            }
+
+            long free;
+            try
+            {
+                free = _freeBytes();
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            RestoreReserveIfRoom(free);
         }
     }
+
+    /// <summary>
+    /// Under _writeLock: writes the reserve file again (zeros, flushed, then renamed into place so a crash never
+    /// leaves a short one in use) when it is not on disk and the disk has room for it above the minimum.
+    /// </summary>
+    private void RestoreReserveIfRoom(long freeBytes)
+    {
+        long size = _settings.EndOfSessionReserveBytes;
+        if (_reserveHeld || size <= 0 || freeBytes - size < _settings.MinimumFreeBytes || _time.GetUtcNow() < _reserveRetryAfter)
+        {
+            return;
+        }
+
+        string temporary = ReservePath + ".tmp";
+        try
+        {
+            using (SafeFileHandle handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                var zeros = new byte[(int)Math.Min(size, 64 * 1024)];
+                for (long offset = 0; offset < size; offset += zeros.Length)
+                {
+                    RandomAccess.Write(handle, zeros.AsSpan(0, (int)Math.Min(zeros.Length, size - offset)), offset);
+                }
+
+                RandomAccess.FlushToDisk(handle);
+            }
+
+            File.Move(temporary, ReservePath, overwrite: true);
+            DirectorySync.Flush(Folder);
+            _reserveHeld = true;
+            _reserveBudget = 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No room after all, or no permission: end-of-session messages go without a reserve; try again in a minute.
+            _reserveRetryAfter = _time.GetUtcNow().AddMinutes(1);
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // A leftover *.tmp is deleted at the next Open.
+            }
+        }
+    }
+
+    private string ReservePath => Path.Combine(Folder, ReserveFileName);
 
     private void TryTruncateActive(long length)
     {

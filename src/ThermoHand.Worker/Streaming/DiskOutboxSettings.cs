@@ -17,6 +17,15 @@ public sealed class DiskOutboxSettings
     /// <summary>Refuse a message rather than take the disk below this (recordings share the disk and come first).</summary>
     public long MinimumFreeBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes held back in a pre-allocated file (<c>end-of-session.reserve</c> in the outbox folder) for the messages
+    /// that tell the dashboard how a session ended: <c>session_ended</c> and protocol <c>event</c>s (the <c>aborted</c>
+    /// event carries the reason). When the disk is too full for those, the file is deleted and they are written into
+    /// the room it leaves; it is written again once the disk has room. 64 KB holds a few hundred such messages
+    /// (≈ 150–400 bytes each). 0 = no reserve.
+    /// </summary>
+    public long EndOfSessionReserveBytes { get; init; } = 64L * 1024;
+
     /// <summary>Test seam: free bytes on the outbox's disk (default: the file system's own figure).</summary>
     internal Func<long>? FreeBytesProbe { get; init; }
 

@@ -40,4 +40,7 @@ internal static partial class UplinkLog
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Dashboard uplink failed unexpectedly; retrying with backoff")]
     public static partial void Unexpected(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Critical, Message = "Dashboard {Url} refuses message {Sequence} as too large ({Bytes} bytes; its limit is {LimitBytes} bytes, Dashboard:Ingest:MaximumMessageBytes on the dashboard). It is kept and retried with backoff, never skipped (the dashboard accepts no gaps); {Pending} messages wait behind it. Raise the dashboard's limit")]
+    public static partial void MessageTooLarge(ILogger logger, string url, long sequence, int bytes, string limitBytes, long pending);
 }

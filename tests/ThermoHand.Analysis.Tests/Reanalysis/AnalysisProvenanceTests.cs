@@ -55,7 +55,11 @@ public sealed class AnalysisProvenanceTests
         var changed = Device() with { Emissivity = 0.95, RegionMethod = RegionMethods.CoveredPixelMean };
         var differences = changed.DifferencesFrom(Device());
         Assert.Contains("emissivity 0.98 → 0.95", differences);
-        Assert.Contains("region method unmixed-fingertip → covered-pixel-mean", differences);
+        // The device's default is the per-digit unmixing (its name changed with its results: docs/regions.md).
+        Assert.Contains("region method unmixed-fingertip-per-digit → covered-pixel-mean", differences);
+        Assert.Contains(
+            "region method unmixed-fingertip → unmixed-fingertip-per-digit",
+            Device().DifferencesFrom(Device() with { RegionMethod = RegionMethods.UnmixedFingertipOneWidth }));
         Assert.Empty(Device().DifferencesFrom(Device() with { Source = AnalysisSource.StoredFrames }));
     }
 

@@ -72,6 +72,26 @@ public sealed class StoredFrameReanalysisTests
     }
 
     [Fact]
+    public void The_earlier_one_width_unmixing_can_be_reproduced_and_differs_only_in_the_thumb()
+    {
+        // Results made before the per-digit widths carry "unmixed-fingertip": re-analysis with that name gives the
+        // one-width model back (thumb read with a finger's width: warmer), under a different settings hash.
+        var perDigit = Reanalyse(AsRecorded);
+        var oneWidth = Reanalyse(AsRecorded with { RegionMethod = RegionMethods.UnmixedFingertipOneWidth });
+        Assert.Equal("unmixed-fingertip", oneWidth.Provenance!.RegionMethod);
+        Assert.Equal(RegionMethods.UnmixedFingertip, perDigit.Provenance!.RegionMethod);
+        Assert.NotEqual(perDigit.Provenance.SettingsHash, oneWidth.Provenance.SettingsHash);
+        foreach (var digit in new[] { 2, 3, 4, 5 })
+        {
+            Assert.Equal(perDigit.Roi(RegionNames.Digit(digit))!.Metrics.BaselineCelsius, oneWidth.Roi(RegionNames.Digit(digit))!.Metrics.BaselineCelsius);
+        }
+
+        var thumbOneWidth = oneWidth.Roi(RegionNames.Digit(1))!.Metrics.BaselineCelsius!.Value;
+        var thumbPerDigit = perDigit.Roi(RegionNames.Digit(1))!.Metrics.BaselineCelsius!.Value;
+        Assert.True(thumbOneWidth > thumbPerDigit + 0.2, $"thumb one width {thumbOneWidth:0.00} °C vs own width {thumbPerDigit:0.00} °C");
+    }
+
+    [Fact]
     public void A_site_calibration_is_removed_and_the_new_one_applied()
     {
         var recorded = new OffsetCorrection("0A1B2C3D4E5F/v1", 0.5f);

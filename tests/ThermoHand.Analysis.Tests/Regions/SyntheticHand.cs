@@ -63,6 +63,12 @@ internal sealed record SyntheticHand
         return ToImage(knuckle + (direction * (length * (1 - 0.135))));
     }
 
+    /// <summary>Where the digit's drawn axis starts (knuckle; the thumb's base), in image coordinates.</summary>
+    public PixelPoint TrueDigitBase(int digit) => ToImage(Digit(digit).Knuckle);
+
+    /// <summary>The digit's drawn width (pixels).</summary>
+    public double TrueDigitWidth(int digit) => Digit(digit).Width;
+
     public ThermalFrame Render(double timeSeconds = 0)
     {
         var pixels = new float[ThermalFrame.PixelCount];

@@ -124,7 +124,7 @@ public sealed class RouteRoleMatrixTests(ClinicAccessFixture fixture, ITestOutpu
             "/sessions", $"/sessions/{ClinicAccessFixture.SessionId}", $"/sessions/{ClinicAccessFixture.SessionId}/report.pdf",
             $"/sessions/{ClinicAccessFixture.SessionId}/export/report.json", $"/sessions/{ClinicAccessFixture.SessionId}/export/curves.csv",
             $"/compare?sessions={ClinicAccessFixture.SessionId}", "/live", $"/live/{ClinicAccessFixture.DeviceId}", $"/live/{ClinicAccessFixture.DeviceId}/events",
-            "/api/admin/audit", "/api/admin/users", "/api/admin/devices",
+            "/api/admin/audit", "/api/admin/users", "/api/admin/devices", $"/api/devices/{ClinicAccessFixture.DeviceId}/commands",
         ];
 
         // Routes other features add (research export, FHIR, re-analysis, calibration) are found by name.
@@ -138,6 +138,43 @@ public sealed class RouteRoleMatrixTests(ClinicAccessFixture fixture, ITestOutpu
             var (status, location, body) = await SendAsync(device, "GET", path);
             Assert.True(IsRefusal(status, location), $"GET {path} answered {status} to a device credential");
             Assert.DoesNotContain(ClinicAccessFixture.PatientReference, body, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// Account and device credential management (Apis/AdminApi.cs, Pages/Account/Password): the roles written out by
+    /// hand as well, so a policy changed by mistake fails here even though the matrix above derives its expectation
+    /// from the same metadata.
+    /// </summary>
+    public static readonly (string Method, string Pattern, string[] Roles)[] AccountRoutes =
+    [
+        ("POST", "/api/admin/users/{userName}/disable", [ClinicRoles.Administrator]),
+        ("POST", "/api/admin/users/{userName}/enable", [ClinicRoles.Administrator]),
+        ("POST", "/api/admin/users/{userName}/role", [ClinicRoles.Administrator]),
+        ("POST", "/api/admin/users/{userName}/password", [ClinicRoles.Administrator]),
+        ("POST", "/api/admin/devices/{deviceId}/revoke", [ClinicRoles.Technician, ClinicRoles.Administrator]),
+        ("POST", "/api/admin/devices/{deviceId}/rotate", [ClinicRoles.Technician, ClinicRoles.Administrator]),
+        ("GET", "/Account/Password", [.. ClinicRoles.All]),
+        ("POST", "/Account/Password", [.. ClinicRoles.All]),
+    ];
+
+    [Fact]
+    public async Task Account_management_routes_are_in_the_matrix_and_admit_exactly_their_roles()
+    {
+        var endpoints = Endpoints();
+        foreach (var (method, pattern, roles) in AccountRoutes)
+        {
+            var endpoint = Assert.Single(endpoints, e => e.Method == method && "/" + e.Pattern.TrimStart('/') == pattern);
+            foreach (var caller in Caller.All)
+            {
+                var expected = roles.Contains(caller.Role ?? "");
+                Assert.True(expected == endpoint.Admits(caller), $"{endpoint} for {caller}: metadata says {endpoint.Admits(caller)}, expected {expected}");
+                if (method == "GET")
+                {
+                    var (status, location, _) = await SendAsync(fixture.Clients[caller.Name], method, endpoint.Path);
+                    Assert.True(expected != IsRefusal(status, location), $"{endpoint} for {caller}: got {status}");
+                }
+            }
         }
     }
 

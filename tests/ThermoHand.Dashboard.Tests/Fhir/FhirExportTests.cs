@@ -1,5 +1,8 @@
 using System.Net;
 using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using ThermoHand.Dashboard.Tests.Support;
 using Task = System.Threading.Tasks.Task;
 using ThermoHand.Dashboard.Apis;
 using ThermoHand.Dashboard.Tests.Reanalysis;
@@ -37,6 +40,45 @@ public sealed class FhirExportTests(ReanalysisServerFixture server)
         Assert.Equal(curve, sampled.Data!.Split(' ').Length);
         var audit = await server.Factory.Store.ListAuditAsync(50, "clin");
         Assert.Contains(audit, a => a.Action == FhirApi.ExportFhirAction && a.TargetId == ReanalysisServerFixture.ExportedSessionId && a.Detail!.Contains("right:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_site_s_configured_systems_are_in_the_bundle()
+    {
+        const string Mrn = "urn:oid:1.2.826.0.1.3680043.9.7777", Metrics = "https://hospital.example/fhir/CodeSystem/thermohand-rewarming";
+        // A second host over the fixture's database and key ring, with the site's Dashboard:Fhir settings.
+        using var site = server.Factory.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Dashboard:Fhir:PatientIdentifierSystem", Mrn);
+            b.UseSetting("Dashboard:Fhir:MetricCodeSystem", Metrics);
+        });
+        using var clinician = site.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        Assert.Equal(HttpStatusCode.Redirect, (await DashboardFactory.LogInAsync(clinician, "clin", ReanalysisServerFixture.Password)).StatusCode);
+        var response = await clinician.GetAsync(Path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await response.Content.ReadAsStringAsync();
+        var bundle = FhirSessionBundle.Parse(json);
+        var identifier = bundle.Entry.Select(e => e.Resource).OfType<Patient>().Single().Identifier.Single();
+        Assert.Equal((Mrn, "MRN-000777"), (identifier.System, identifier.Value));
+        var observations = bundle.Entry.Select(e => e.Resource).OfType<Observation>().ToList();
+        var metricCodings = observations.SelectMany(o => o.Component.SelectMany(c => c.Code.Coding))
+            .Concat(observations.SelectMany(o => o.Code.Coding).Where(c => c.System != FhirCodes.Loinc)).ToList();
+        Assert.NotEmpty(metricCodings);
+        Assert.All(metricCodings, c => Assert.Equal(Metrics, c.System));
+        Assert.Contains(observations, o => o.Code.Coding.Any(c => c.System == Metrics && c.Code == "ddd-mean"));
+        Assert.DoesNotContain(FhirCodes.DefaultMetricCodeSystem, json, StringComparison.Ordinal);
+        Assert.DoesNotContain(FhirCodes.DefaultClinicIdentifierSystem, json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_site_settings_the_documented_placeholders_are_used()
+    {
+        using var clinician = await server.Factory.LoggedInClientAsync("clin", ReanalysisServerFixture.Password);
+        var bundle = FhirSessionBundle.Parse(await clinician.GetStringAsync(Path));
+        Assert.Equal(FhirCodes.DefaultClinicIdentifierSystem, bundle.Entry.Select(e => e.Resource).OfType<Patient>().Single().Identifier.Single().System);
+        var components = bundle.Entry.Select(e => e.Resource).OfType<Observation>().SelectMany(o => o.Component).ToList();
+        Assert.NotEmpty(components);
+        Assert.All(components, c => Assert.Equal(FhirCodes.DefaultMetricCodeSystem, c.Code.Coding.Single().System));
     }
 
     [Theory]

@@ -88,7 +88,7 @@ public sealed class ReanalysisTests(ReanalysisServerFixture server, ITestOutputH
         var page = await researcher.GetStringAsync("/sessions/" + SessionId);
         Assert.Contains("data-version=\"v4\"", page, StringComparison.Ordinal);
         Assert.Contains("emissivity 0.98 &#x2192; 0.95", page, StringComparison.Ordinal); // Razor encodes the arrow
-        Assert.Contains("region method unmixed-fingertip &#x2192; covered-pixel-mean", page, StringComparison.Ordinal);
+        Assert.Contains("region method unmixed-fingertip-per-digit &#x2192; covered-pixel-mean", page, StringComparison.Ordinal);
 
         var audit = await Factory.Store.ListAuditAsync(200, "res");
         Assert.Equal(3, audit.Count(a => a.Action == ReanalysisApi.ReanalyseAction && a.TargetId == SessionId));

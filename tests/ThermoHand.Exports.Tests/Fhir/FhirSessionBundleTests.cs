@@ -137,4 +137,52 @@ public sealed class FhirSessionBundleTests
         Assert.Equal(21.5, sampling.Values[3]!.Value, 6);
         Assert.Null(CurveSampling.FromCurve([]));
     }
+    [Fact]
+    public void A_site_s_own_systems_are_used_for_the_patient_identifier_and_every_metric_code()
+    {
+        const string Mrn = "https://hospital.example/fhir/NamingSystem/mrn", Metrics = "https://hospital.example/fhir/CodeSystem/thermohand-rewarming";
+        var input = Input(new FhirHandResult("left", "device", Result("left")), new FhirHandResult("right", "v2", Result("right"))) with
+        {
+            ClinicIdentifierSystem = Mrn,
+            MetricCodeSystem = Metrics,
+        };
+        var bundle = RoundTrip(input);
+        Assert.Equal(Mrn, bundle.Entry.Select(e => e.Resource).OfType<Patient>().Single().Identifier.Single().System);
+        var observations = bundle.Entry.Select(e => e.Resource).OfType<Observation>().ToList();
+        var metricCodings = observations.SelectMany(o => o.Component.SelectMany(c => c.Code.Coding))
+            .Concat(observations.SelectMany(o => o.Code.Coding).Where(c => c.System != FhirCodes.Loinc)).ToList();
+        Assert.Equal(2 * ((2 * 10) + 9 + 1), metricCodings.Count); // per hand: D2 and D3 (9 metrics + ddd), dorsum (9), the DDD mean
+        Assert.All(metricCodings, c => Assert.Equal(Metrics, c.System));
+        Assert.DoesNotContain(FhirCodes.DefaultMetricCodeSystem, FhirSessionBundle.ToJson(FhirSessionBundle.Build(input)), StringComparison.Ordinal);
+        Assert.DoesNotContain(FhirCodes.DefaultClinicIdentifierSystem, FhirSessionBundle.ToJson(FhirSessionBundle.Build(input)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("urn:oid:1.2.840.113619.6.1", true)]
+    [InlineData("https://hospital.example/fhir/CodeSystem/rewarming", true)]
+    [InlineData(FhirCodes.DefaultMetricCodeSystem, true)]
+    [InlineData(FhirCodes.DefaultClinicIdentifierSystem, true)]
+    [InlineData("/fhir/CodeSystem/rewarming", false)] // .NET on Linux would read it as file:///fhir/...
+    [InlineData("hospital.example/mrn", false)]
+    [InlineData("https://hospital.example/my codes", false)]
+    [InlineData("https://hospital.example/codes|2", false)]
+    [InlineData("https://hospital.example/codes#metrics", false)]
+    [InlineData(" ", false)]
+    public void A_system_must_be_an_absolute_URI_usable_in_FHIR(string system, bool usable)
+    {
+        var problem = FhirSystemUri.Problem(system, "Dashboard:Fhir:MetricCodeSystem");
+        Assert.Equal(usable, problem is null);
+        if (problem is not null)
+        {
+            Assert.StartsWith("Dashboard:Fhir:MetricCodeSystem is", problem, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_bundle_is_not_built_with_an_unusable_system()
+    {
+        var input = Input(new FhirHandResult("left", "device", Result("left"))) with { ClinicIdentifierSystem = "mrn-numbers" };
+        var problem = Assert.Throws<ArgumentException>(() => FhirSessionBundle.Build(input));
+        Assert.Contains("ClinicIdentifierSystem is 'mrn-numbers', which is not an absolute URI", problem.Message, StringComparison.Ordinal);
+    }
 }

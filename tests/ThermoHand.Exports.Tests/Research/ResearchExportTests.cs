@@ -87,12 +87,14 @@ public sealed class ResearchExportTests
         [SessionC] = Session(SessionC, PatientB, Started.AddDays(1), challengeEnd: 250.0),
     };
 
-    private static async Task<(Dictionary<string, byte[]> Files, ResearchExportSummary Summary)> ExportAsync(byte[]? key = null, IReadOnlyList<string>? sessions = null)
+    private static async Task<(Dictionary<string, byte[]> Files, ResearchExportSummary Summary)> ExportAsync(
+        byte[]? key = null, IReadOnlyList<string>? sessions = null, IReadOnlyDictionary<string, ResearchSessionSource>? cohort = null)
     {
+        cohort ??= Cohort;
         var builder = new ResearchExportBuilder(new StudyPseudonymiser(key ?? Key));
-        var request = new ResearchExportRequest("E-TESTEXPORT01", "protocol preset 'standard-15C-60s'; group tag 'SSc'", sessions ?? [.. Cohort.Keys], Metrics, "1.0.0-test");
+        var request = new ResearchExportRequest("E-TESTEXPORT01", "protocol preset 'standard-15C-60s'; group tag 'SSc'", sessions ?? [.. cohort.Keys], Metrics, "1.0.0-test");
         using var zipBytes = new MemoryStream();
-        var summary = await builder.WriteAsync(request, (id, _) => Task.FromResult(Cohort[id]), zipBytes);
+        var summary = await builder.WriteAsync(request, (id, _) => Task.FromResult(cohort[id]), zipBytes);
         zipBytes.Position = 0;
         using var zip = new ZipArchive(zipBytes, ZipArchiveMode.Read);
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -284,7 +286,9 @@ public sealed class ResearchExportTests
                     bool b => b ? "true" : "false",
                     _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
                 };
-                Assert.True(row[c] == asText, $"row {i + 1} column {header[c]}: CSV '{row[c]}', Parquet '{asText}'");
+                // Parquet holds text without the CSV's formula guard (one leading apostrophe, docs/research-export.md).
+                var csvValue = row[c].StartsWith('\'') && ThermoHand.Exports.Csv.CsvCell.StartsLikeFormula(row[c][1..]) ? row[c][1..] : row[c];
+                Assert.True(csvValue == asText, $"row {i + 1} column {header[c]}: CSV '{row[c]}', Parquet '{asText}'");
             }
         }
     }
@@ -382,5 +386,81 @@ public sealed class ResearchExportTests
         Assert.NotEqual(firstIds.Item2, otherIds.Item2);
         Assert.Equal([otherIds.Item2], summary.StudySessionIds);
         Assert.All(Csv(other[ResearchColumns.CurvesCsv]).Skip(1), r => Assert.Equal(otherIds.Item2, r[0]));
+    }
+    [Fact]
+    public async Task Text_cells_that_would_run_as_formulas_are_guarded_and_numbers_stay_numbers()
+    {
+        const string Hostile = "hostile-session";
+        var plain = Session(Hostile, PatientB, Started.AddDays(3));
+        var result = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
+        {
+            ["schema"] = "thermohand/analysis/v1",
+            ["challenge"] = new { start_s = 150.0, end_s = 210.0, immersion_s = 60 },
+            ["rois"] = new object[] { new Dictionary<string, object?> { ["name"] = "D2", ["digit"] = 2, ["baseline_c"] = -1.25, ["t50_s"] = 240.5 } },
+            ["ddd_c"] = new Dictionary<string, object?> { ["D2"] = -1.25, ["mean"] = -1.25 },
+            ["quality"] = new { flags = new[] { "@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0" }, frames_used = 10, frames_rejected = 0 },
+        });
+        var hostile = plain with
+        {
+            Environment = [new(120, -0.5, 40, 15.1, ["=HYPERLINK(\"http://x.example\",\"open\")"])],
+            Analyses = [new ResearchAnalysis("left", "device", result)],
+            RegionReadings = [.. plain.RegionReadings, new("left", 401, "D2", 2, 29.0, false, "=motion")],
+        };
+        var (files, _) = await ExportAsync(sessions: [Hostile], cohort: new Dictionary<string, ResearchSessionSource> { [Hostile] = hostile });
+
+        Assert.Contains(Csv(files[ResearchColumns.CurvesCsv]), r => r[4] == "191" && r[6] == "false" && r[7] == "'=motion");
+        Assert.Contains(await ReadParquetAsync(files[ResearchColumns.CurvesParquet]), r => (string?)r["flag"] == "=motion"); // Parquet: the value itself
+
+        var environment = Csv(files[ResearchColumns.EnvironmentCsv]);
+        var reading = Assert.Single(environment.Skip(1));
+        Assert.Equal(("-90", "-0.5", "'=HYPERLINK(\"http://x.example\",\"open\")"), (reading[1], reading[2], reading[5]));
+
+        var events = Csv(files[ResearchColumns.EventsCsv]);
+        Assert.Contains(events, r => r[3] == "analysis" && r[4] == "'@SUM(A1:A9)");
+        Assert.Contains(events, r => r[3] == "analysis" && r[4] == "'-2+3+cmd|' /C calc'!A0");
+        Assert.Contains(events, r => r[3] == "protocol" && r[1] == "-60" && r[4] == "challenge_start");
+        Assert.Contains(events, r => r[3] == "environment" && r[1] == "-90" && r[4].StartsWith("'=HYPERLINK", StringComparison.Ordinal));
+
+        var metrics = Csv(files[ResearchColumns.MetricsCsv]);
+        var column = (string name) => Array.IndexOf(metrics[0], name);
+        var d2 = Assert.Single(metrics.Skip(1));
+        Assert.Equal(("-1.25", "-1.25", "-1.25"), (d2[column("baseline_c")], d2[column("ddd_c")], d2[column("hand_ddd_mean_c")]));
+
+        Assert.Contains(ResearchColumns.CsvCellRule, Encoding.UTF8.GetString(files[ResearchColumns.DictionaryMarkdown]), StringComparison.Ordinal);
+
+        // No cell of any CSV file starts with a formula character unless it is a plain number.
+        foreach (var (name, bytes) in files.Where(f => f.Key.EndsWith(".csv", StringComparison.Ordinal)))
+        {
+            Assert.All(Csv(bytes).SelectMany(r => r), cell => Assert.True(
+                !ThermoHand.Exports.Csv.CsvCell.StartsLikeFormula(cell) || double.TryParse(cell, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _),
+                $"{name}: unguarded cell '{cell}'"));
+        }
+    }
+
+    [Fact]
+    public async Task A_two_hand_result_gives_no_metrics_rows_and_is_named_in_the_manifest()
+    {
+        const string Both = "both-session";
+        var twoHands = Session(Both, PatientA, Started.AddDays(14), twoHands: true);
+        var bilateral = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
+        {
+            ["schema"] = "thermohand/analysis-bilateral/v1",
+            ["eight_finger"] = new { ddd_mean_c = 1.5, fingers_ddd_over_1c = 2 },
+            ["quality"] = new { flags = new[] { "eight-finger flag" } },
+        });
+        var session = twoHands with { Analyses = [.. twoHands.Analyses, new ResearchAnalysis("both", "device", bilateral)] };
+        var (files, _) = await ExportAsync(sessions: [Both], cohort: new Dictionary<string, ResearchSessionSource> { [Both] = session });
+
+        var metrics = Csv(files[ResearchColumns.MetricsCsv]);
+        Assert.Equal(["left", "right"], metrics.Skip(1).Select(r => r[1]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(4, metrics.Count - 1); // D2 and dorsum of each hand, from the per-hand results
+        using var manifest = JsonDocument.Parse(files[ResearchColumns.Manifest]);
+        var note = Assert.Single(manifest.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!));
+        Assert.Contains("both: a two-hand result (device) is not exported as metrics rows", note, StringComparison.Ordinal);
+        Assert.DoesNotContain(Both, note, StringComparison.Ordinal);
+        // Its quality flag concerns both hands: an empty hand cell, as the data dictionary says.
+        Assert.Contains(Csv(files[ResearchColumns.EventsCsv]), r => r[2] == "" && r[3] == "analysis" && r[4] == "eight-finger flag");
+        var dictionary = Csv(files[ResearchColumns.DictionaryCsv]).Single(r => r[0] == ResearchColumns.MetricsCsv && r[1] == "hand");
+        Assert.Contains("no two-hand ('both') rows", dictionary[4], StringComparison.Ordinal);
     }
 }

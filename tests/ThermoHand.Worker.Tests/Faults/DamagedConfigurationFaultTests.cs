@@ -4,7 +4,7 @@ namespace ThermoHand.Worker.Tests.Faults;
 
 /// <summary>
 /// Issue 8, "a damaged configuration file": the worker program (thermohand-worker.dll) is started on a configuration
-/// that is not JSON, holds a value of the wrong type, or a value out of range. It must refuse to start with exit code
+/// that is not JSON, holds a value of the wrong type or shape (a list or an object where one value belongs), or a value out of range. It must refuse to start with exit code
 /// 2 and a message naming the file and line or the key, and write nothing to its storage folder.
 /// (OptionsValidationTests covers every key's range in-process; this proves the program's behaviour end to end.)
 /// </summary>
@@ -18,6 +18,9 @@ public sealed class DamagedConfigurationFaultTests
         { "a sensor setting that is text", null, "Sensors__0__RefreshRateHz=fast", "'fast' at 'Sensors:0:RefreshRateHz'" },
         { "a rate out of range", null, "Pipeline__MaximumI2cErrorRate=2", "Pipeline:MaximumI2cErrorRate" },
         { "a wrong type inside the file", "{ \"Sensors\": [ { \"Emissivity\": \"high\" } ] }", "", "'high' at 'Sensors:0:Emissivity'" },
+        // Shapes the .NET binder passes over without a word (the default used to stay in place):
+        { "a list where a number belongs", "{ \"Sensors\": [ { \"Emissivity\": [0.98] } ] }", "", "Sensors:0:Emissivity: holds a list of 1, but this setting is one value (a number)" },
+        { "an object where a number belongs", "{ \"Sensors\": [ { \"RefreshRateHz\": { \"a\": 1 } } ] }", "", "Sensors:0:RefreshRateHz: holds an object (a), but this setting is one value (a number)" },
     };
 
     [Theory]

@@ -64,6 +64,48 @@ public sealed class DashboardUploaderTests : IDisposable
     private int LinesContaining(string text) => _log.Lines.Count(l => l.Text.Contains(text, StringComparison.Ordinal));
 
     [Fact]
+    public async Task A_batch_over_the_dashboards_size_limit_is_sent_again_in_smaller_batches_and_nothing_is_lost()
+    {
+        using DiskDeviceOutbox outbox = OpenOutbox();
+        EnqueueRange(outbox, 1, 200);
+        _dashboard.MaximumBatchBytes = 1000; // a 25-message batch is ≈ 4.5 KB: halving would need 3 refusals
+        using DashboardUploader uploader = Uploader(outbox);
+        await uploader.StartAsync(CancellationToken.None);
+
+        await WaitUntil(() => _dashboard.AcknowledgedThrough == 200, "all 200 delivered below the limit");
+        await uploader.StopAsync(CancellationToken.None);
+
+        AssertDashboardHoldsExactly(200);
+        Assert.Equal(1, _dashboard.TooLarge); // the limit the answer names sets the batch size at once
+        Assert.Equal(0, LinesContaining("refuses message"));
+    }
+
+    [Fact]
+    public async Task A_single_message_over_the_limit_is_kept_and_retried_said_once_and_never_skipped()
+    {
+        using DiskDeviceOutbox outbox = OpenOutbox();
+        EnqueueRange(outbox, 1, 3);
+        var large = JsonSerializer.SerializeToElement(new { t_s = 1.0, type = "challenge_start", hand = "left", i = 4, note = new string('x', 3000) });
+        Assert.Equal(4, outbox.Enqueue(DeviceMessageKinds.Event, "session-1", large));
+        EnqueueRange(outbox, 5, 6);
+        _dashboard.MaximumMessageBytes = 1000;
+        using DashboardUploader uploader = Uploader(outbox);
+        await uploader.StartAsync(CancellationToken.None);
+
+        await WaitUntil(() => _dashboard.TooLarge >= 6, "several refusals of message 4");
+        Assert.Equal(3, _dashboard.AcknowledgedThrough); // 4 is not skipped, so 5 and 6 wait behind it
+        Assert.Equal(UplinkState.Rejected, uploader.State);
+        Assert.Equal(1, LinesContaining("refuses message 4 as too large"));
+        Assert.Contains(_log.Lines, l => l.Text.Contains("its limit is 1000 bytes", StringComparison.Ordinal) && l.Level == LogLevel.Critical);
+
+        _dashboard.MaximumMessageBytes = 0; // a technician raises the dashboard's limit
+        await WaitUntil(() => _dashboard.AcknowledgedThrough == 6, "the rest after the limit was raised");
+        await uploader.StopAsync(CancellationToken.None);
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), _dashboard.Stored.Select(m => m.Sequence));
+        Assert.Equal(UplinkState.Connected, uploader.State);
+    }
+
+    [Fact]
     public async Task Dashboard_down_for_a_while_then_up_gets_every_message_once_in_order()
     {
         using DiskDeviceOutbox outbox = OpenOutbox();

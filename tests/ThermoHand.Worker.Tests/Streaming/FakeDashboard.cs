@@ -40,6 +40,14 @@ internal sealed class FakeDashboard : HttpMessageHandler
 
     public int Unauthorized;
 
+    /// <summary>When set, a request body longer than this is answered 413 with the dashboard's problem (docs/device-stream.md "Size limits").</summary>
+    public volatile int MaximumBatchBytes;
+
+    /// <summary>When set, a batch holding a message whose JSON is longer than this is answered 413 naming this limit.</summary>
+    public volatile int MaximumMessageBytes;
+
+    public int TooLarge;
+
     public long AcknowledgedThrough
     {
         get
@@ -114,6 +122,17 @@ internal sealed class FakeDashboard : HttpMessageHandler
         Interlocked.Increment(ref Posts);
         string body = await request.Content!.ReadAsStringAsync(cancellationToken);
         DeviceBatch batch = JsonSerializer.Deserialize<DeviceBatch>(body, DeviceAuthentication.JsonOptions)!;
+        int bodyBytes = Encoding.UTF8.GetByteCount(body);
+        if (MaximumBatchBytes > 0 && bodyBytes > MaximumBatchBytes)
+        {
+            return TooLargeAnswer(MaximumBatchBytes, bodyBytes);
+        }
+
+        if (MaximumMessageBytes > 0 && batch.Messages.Select(m => JsonSerializer.SerializeToUtf8Bytes(m, DeviceAuthentication.JsonOptions).Length).Max() is int largest && largest > MaximumMessageBytes)
+        {
+            return TooLargeAnswer(MaximumMessageBytes, largest);
+        }
+
         if (batch.DeviceId != DeviceId || batch.Messages.Count == 0 ||
             batch.Messages.Select((m, i) => m.Sequence - i).Distinct().Count() != 1)
         {
@@ -151,6 +170,16 @@ internal sealed class FakeDashboard : HttpMessageHandler
         }
 
         return Answer(HttpStatusCode.OK, acknowledged);
+    }
+
+    private HttpResponseMessage TooLargeAnswer(int limit, int received)
+    {
+        Interlocked.Increment(ref TooLarge);
+        return new HttpResponseMessage(HttpStatusCode.RequestEntityTooLarge)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { title = "too large", limit_bytes = limit, received_bytes = received, acknowledged_through = AcknowledgedThrough }),
+                Encoding.UTF8, "application/problem+json"),
+        };
     }
 
     private static HttpResponseMessage Answer(HttpStatusCode status, long acknowledged) => new(status)

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -43,6 +42,15 @@ public sealed class LoginModel(UserAccounts accounts, AuditTrail audit) : PageMo
         }
 
         var result = await accounts.VerifyAsync(UserName, Password, cancellationToken);
+        if (result.Disabled)
+        {
+            // Said only after the right password, so it tells a guesser nothing.
+            await audit.RecordAsync(UserName.Trim(), AuditTrail.LoginFailed, "user", UserName.Trim(), "disabled", cancellationToken);
+            Problem = "This account has been disabled by an administrator. Ask an administrator to enable it again.";
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
+
         if (!result.Succeeded)
         {
             await audit.RecordAsync(UserName.Trim(), AuditTrail.LoginFailed, "user", UserName.Trim(), result.LockedOut ? "locked" : null, cancellationToken);
@@ -55,10 +63,8 @@ public sealed class LoginModel(UserAccounts accounts, AuditTrail audit) : PageMo
         }
 
         var user = result.User!;
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, user.UserName), new Claim(ClaimTypes.Role, user.Role)],
-            CookieAuthenticationDefaults.AuthenticationScheme);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            UserAccounts.SignInPrincipal(user.UserName, user.Role, result.SecurityStamp));
         await audit.RecordAsync(user.UserName, AuditTrail.Login, "user", user.UserName, null, cancellationToken);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }

@@ -3,7 +3,14 @@ using ThermoHand.Dashboard.Storage;
 namespace ThermoHand.Dashboard.Pages.Calibration;
 
 /// <summary>How often, when and on which device one calibration was used: counts and dates only, no session's patient.</summary>
-public sealed record CalibrationUseCount(string DeviceId, int Sessions, DateTimeOffset? FirstUtc, DateTimeOffset? LastUtc);
+public sealed record CalibrationUseCount(string DeviceId, int Sessions, DateTimeOffset? FirstUtc, DateTimeOffset? LastUtc)
+{
+    /// <summary>Sessions per calibration flag their device reported for a sensor using this calibration (e.g. calibration_expired).</summary>
+    public IReadOnlyDictionary<string, int> FlaggedSessions { get; init; } = new Dictionary<string, int>();
+}
+
+/// <summary>How many sessions of one device carried one calibration flag, and the last of them.</summary>
+public sealed record DeviceFlagCount(string DeviceId, string Flag, int Sessions, DateTimeOffset? LastUtc);
 
 /// <summary>
 /// One device's sessions by the calibration state they were measured in. A session counts once, in its worst sensor's
@@ -55,7 +62,12 @@ public sealed class CalibrationUsage
             .Select(g =>
             {
                 var sessions = g.DistinctBy(u => u.SessionId).ToList();
-                return new CalibrationUseCount(g.Key, sessions.Count, sessions.Min(u => u.StartedUtc), sessions.Max(u => u.StartedUtc));
+                return new CalibrationUseCount(g.Key, sessions.Count, sessions.Min(u => u.StartedUtc), sessions.Max(u => u.StartedUtc))
+                {
+                    FlaggedSessions = g.SelectMany(u => u.Flags.Select(f => (Flag: f, u.SessionId))).Distinct()
+                        .GroupBy(f => f.Flag, StringComparer.Ordinal).OrderBy(f => f.Key, StringComparer.Ordinal)
+                        .ToDictionary(f => f.Key, f => f.Count(), StringComparer.Ordinal),
+                };
             })
             .OrderByDescending(c => c.LastUtc).ThenBy(c => c.DeviceId, StringComparer.Ordinal)
             .ToList();
@@ -79,6 +91,16 @@ public sealed class CalibrationUsage
                     notHeld,
                     device.Max(u => u.StartedUtc));
             })
+            .ToList();
+
+    /// <summary>Per device and calibration flag (calibration_missing, calibration_refused, calibration_expired, …): the
+    /// sessions that carried it on any sensor, devices in id order, flags in name order.</summary>
+    public IReadOnlyList<DeviceFlagCount> FlagCounts() =>
+        uses.SelectMany(u => u.Flags.Select(f => (u.DeviceId, Flag: f, u.SessionId, u.StartedUtc)))
+            .DistinctBy(f => (f.DeviceId, f.Flag, f.SessionId))
+            .GroupBy(f => (f.DeviceId, f.Flag))
+            .OrderBy(g => g.Key.DeviceId, StringComparer.Ordinal).ThenBy(g => g.Key.Flag, StringComparer.Ordinal)
+            .Select(g => new DeviceFlagCount(g.Key.DeviceId, g.Key.Flag, g.Count(), g.Max(f => f.StartedUtc)))
             .ToList();
 
     /// <summary>The dashboard holds the calibration the session names, and (when the device said) the very same file.</summary>

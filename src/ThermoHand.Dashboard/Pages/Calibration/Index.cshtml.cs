@@ -23,6 +23,9 @@ public sealed class IndexModel(ICalibrationStore store, CalibrationUploads uploa
 
     public IReadOnlyList<DeviceCalibrationSummary> Devices { get; private set; } = [];
 
+    /// <summary>Per device, the calibration flags its sessions carried (calibration_missing, calibration_refused, calibration_expired).</summary>
+    public IReadOnlyList<DeviceFlagCount> Flags { get; private set; } = [];
+
     public DateTimeOffset Now => clock.GetUtcNow();
 
     /// <summary>The outcome of the last upload, in words.</summary>
@@ -69,5 +72,6 @@ public sealed class IndexModel(ICalibrationStore store, CalibrationUploads uploa
         var usage = CalibrationUsage.From(await store.ListSessionSettingsAsync(cancellationToken: cancellationToken), all);
         Rows = newest.Select(c => new Row(c, usage.UsesOf(c.SensorId, c.Version))).ToList();
         Devices = usage.Devices();
+        Flags = usage.FlagCounts();
     }
 }

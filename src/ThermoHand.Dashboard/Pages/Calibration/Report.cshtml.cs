@@ -15,7 +15,7 @@ namespace ThermoHand.Dashboard.Pages.Calibration;
 /// dates per device), and the download of the exact file.
 /// </summary>
 [Authorize(Policy = ClinicPolicies.ManageCalibrations)]
-public sealed class ReportModel(ICalibrationStore store, TimeProvider clock) : PageModel
+public sealed class ReportModel(ICalibrationStore store, IReferenceCheckStore referenceChecks, TimeProvider clock) : PageModel
 {
     /// <summary>One line of the quality table: a number, its limit (an upper or, for the target spacing, a lower bound), and whether it is met.</summary>
     public sealed record LimitRow(string Key, string Measure, string Definition, string? Before, string After, string Limit, bool Met);
@@ -35,6 +35,9 @@ public sealed class ReportModel(ICalibrationStore store, TimeProvider clock) : P
 
     public IReadOnlyList<CalibrationUseCount> UsedBy { get; private set; } = [];
 
+    /// <summary>The reference checks the devices ran with this calibration applied, newest first (no patient reference).</summary>
+    public IReadOnlyList<CalibrationReferenceCheck> ReferenceChecks { get; private set; } = [];
+
     public DateTimeOffset Now => clock.GetUtcNow();
 
     public string DownloadUrl => CalibrationApi.FileUrl(Stored.SensorId, Stored.Version);
@@ -52,6 +55,9 @@ public sealed class ReportModel(ICalibrationStore store, TimeProvider clock) : P
 
         Stored = file.Summary;
         History = await store.ListCalibrationVersionsAsync(sensorId, cancellationToken);
+        var sessions = await store.ListSessionSettingsAsync(sensorId, cancellationToken);
+        UsedBy = CalibrationUsage.From(sessions, History).UsesOf(sensorId, version);
+        ReferenceChecks = await referenceChecks.ListReferenceChecksOfCalibrationAsync(Stored.Id, cancellationToken);
         try
         {
             Calibration = StoredCalibrationText.Parse(file);
@@ -64,8 +70,6 @@ public sealed class ReportModel(ICalibrationStore store, TimeProvider clock) : P
 
         Limits = LimitRows(Calibration.Quality);
         Pictures = PicturesOf(Calibration);
-        var sessions = await store.ListSessionSettingsAsync(sensorId, cancellationToken);
-        UsedBy = CalibrationUsage.From(sessions, History).UsesOf(sensorId, version);
         return Page();
     }
 

@@ -44,6 +44,10 @@ public sealed record SessionCalibrationUse(
     public string? CalibrationId => CalibrationSensorId is not null && CalibrationVersion is { } v ? $"{CalibrationSensorId}/v{v}" : null;
 
     public bool IsFlagged => State is SessionCalibrationState.Expired or SessionCalibrationState.None or SessionCalibrationState.NotReported;
+
+    /// <summary>The sensor's <c>calibration_flags</c> as the device sent them (calibration_missing, calibration_refused,
+    /// calibration_expired; see <see cref="CalibrationFlagText"/>); empty when none or not reported.</summary>
+    public IReadOnlyList<string> Flags { get; init; } = [];
 }
 
 /// <summary>
@@ -116,8 +120,9 @@ public static class SessionCalibrations
     private static SessionCalibrationUse ReadSensor(SessionSettingsRecord session, string? hand, JsonElement sensor, Func<string, int, DateTimeOffset?> expiry)
     {
         var sensorId = String(sensor, "sensor_id") ?? String(sensor, "sensorId");
+        var flags = Flags(sensor);
         SessionCalibrationUse Use(SessionCalibrationState state, string? calibrationSensor = null, int? version = null, string? sha = null) =>
-            new(session.SessionId, session.DeviceId, session.StartedUtc, hand, sensorId, state, calibrationSensor, version, sha);
+            new(session.SessionId, session.DeviceId, session.StartedUtc, hand, sensorId, state, calibrationSensor, version, sha) { Flags = flags };
 
         if (!sensor.TryGetProperty("calibration", out var calibration))
         {
@@ -199,6 +204,13 @@ public static class SessionCalibrations
 
         return SessionCalibrationState.Valid;
     }
+
+    /// <summary>The sensor's <c>calibration_flags</c>: strings only, each once, in the device's order.</summary>
+    private static IReadOnlyList<string> Flags(JsonElement sensor) =>
+        sensor.TryGetProperty("calibration_flags", out var flags) && flags.ValueKind == JsonValueKind.Array
+            ? flags.EnumerateArray().Where(f => f.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(f.GetString()))
+                .Select(f => f.GetString()!.Trim()).Distinct(StringComparer.Ordinal).ToList()
+            : [];
 
     /// <summary>"0A1B2C3D4E5F/v3" → ("0A1B2C3D4E5F", 3).</summary>
     public static (string? SensorId, int? Version) SplitId(string? id)

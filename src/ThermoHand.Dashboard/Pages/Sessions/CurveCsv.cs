@@ -1,12 +1,13 @@
-using System.Globalization;
 using ThermoHand.Dashboard.Storage;
+using ThermoHand.Exports.Csv;
 
 namespace ThermoHand.Dashboard.Pages.Sessions;
 
 /// <summary>
 /// The curve export: every region reading of a session, one row per hand, region and frame, in long format
 /// (<c>session_id,hand,region,t_s,t_c</c>) so a spreadsheet or R reads it without reshaping. t_s is the session
-/// clock (seconds since the recording started, as in the device stream), t_c °C with 3 decimals.
+/// clock (seconds since the recording started, as in the device stream), t_c °C with 3 decimals. Cells follow the
+/// research export's rule (<see cref="CsvCell"/>): text is guarded against spreadsheet formulas, numbers stay numbers.
 /// </summary>
 public static class CurveCsv
 {
@@ -25,9 +26,9 @@ public static class CurveCsv
             foreach (var point in curve.Points)
             {
                 output.Write(prefix);
-                output.Write(point.TimeSeconds.ToString("0.###", CultureInfo.InvariantCulture));
+                output.Write(CsvCell.Number(point.TimeSeconds, "0.###"));
                 output.Write(',');
-                output.Write(point.TemperatureC.ToString("0.###", CultureInfo.InvariantCulture));
+                output.Write(CsvCell.Number(point.TemperatureC, "0.###"));
                 output.Write('\n');
             }
         }
@@ -39,10 +40,6 @@ public static class CurveCsv
         return index < 0 ? int.MaxValue : index;
     }
 
-    /// <summary>RFC 4180 quoting for a text field, and a leading quote for text a spreadsheet would run as a formula.</summary>
-    internal static string Field(string value)
-    {
-        var text = value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal) ? "'" + value : value;
-        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
-    }
+    /// <summary>A text field: the shared CSV rule (formula guard, RFC 4180 quoting).</summary>
+    internal static string Field(string value) => CsvCell.Text(value);
 }

@@ -12,7 +12,7 @@ namespace ThermoHand.Dashboard.Pages.Sessions;
 /// PDF and exports are beside it (<see cref="SessionExports"/>). Every view is audited.
 /// </summary>
 [Authorize(Policy = ClinicPolicies.ViewSessions)]
-public sealed class ReportModel(IClinicStore store, AuditTrail audit) : PageModel
+public sealed class ReportModel(IClinicStore store, IReferenceCheckStore referenceChecks, AuditTrail audit) : PageModel
 {
     public SessionDetail Detail { get; private set; } = null!;
 
@@ -21,6 +21,9 @@ public sealed class ReportModel(IClinicStore store, AuditTrail audit) : PageMode
     public IReadOnlyList<SessionSummary> EarlierSessions { get; private set; } = [];
 
     public string ChartJson { get; private set; } = "{}";
+
+    /// <summary>Each sensor's calibration and flags, and the reference checks' numbers (_ReportCalibration).</summary>
+    public ReportCalibration Calibration { get; private set; } = new([], []);
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
@@ -31,6 +34,7 @@ public sealed class ReportModel(IClinicStore store, AuditTrail audit) : PageMode
         }
 
         Detail = detail;
+        Calibration = ReportCalibration.For(detail, await referenceChecks.GetReferenceChecksAsync(id, cancellationToken));
         Hands = SessionFacts.ResultsByHand(detail.Results);
         ChartJson = ChartData.Json(Hands.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => ChartData.ForHand(CanvasId(h.Key), h.Value)));
         if (detail.Summary.PatientReference is { } patient)

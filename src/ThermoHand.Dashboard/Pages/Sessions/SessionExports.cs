@@ -25,7 +25,7 @@ public static class SessionExports
         return endpoints;
     }
 
-    private static async Task<IResult> PdfAsync(string id, IClinicStore store, AuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> PdfAsync(string id, IClinicStore store, IReferenceCheckStore referenceChecks, AuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var detail = await store.GetSessionAsync(id, cancellationToken);
         if (detail is null)
@@ -35,12 +35,15 @@ public static class SessionExports
 
         var hands = SessionFacts.ResultsByHand(detail.Results).OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Value).ToList();
         var buffer = new MemoryStream();
-        ReportPdf.Write(buffer, Facts(detail), hands);
+        // The calibration and reference-check lines follow the facts, as the "Calibration and reference check" part of the page does.
+        var facts = Facts(detail);
+        var calibration = ReportCalibration.For(detail, await referenceChecks.GetReferenceChecksAsync(id, cancellationToken));
+        ReportPdf.Write(buffer, facts with { Lines = [.. facts.Lines, .. calibration.Lines()] }, hands);
         await audit.RecordAsync(user, AuditTrail.Export, "session", id, "pdf", cancellationToken);
         return TypedResults.File(buffer.ToArray(), "application/pdf", FileName(detail, "pdf"));
     }
 
-    private static async Task<IResult> JsonAsync(string id, IClinicStore store, AuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> JsonAsync(string id, IClinicStore store, IReferenceCheckStore referenceChecks, AuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var detail = await store.GetSessionAsync(id, cancellationToken);
         if (detail is null)
@@ -51,7 +54,7 @@ public static class SessionExports
         var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            WriteReport(writer, detail);
+            WriteReport(writer, detail, await referenceChecks.GetReferenceChecksAsync(id, cancellationToken));
         }
 
         await audit.RecordAsync(user, AuditTrail.Export, "session", id, "report.json", cancellationToken);
@@ -98,7 +101,7 @@ public static class SessionExports
         return $"thermohand-session-{safe}.{extension}";
     }
 
-    private static void WriteReport(Utf8JsonWriter writer, SessionDetail detail)
+    private static void WriteReport(Utf8JsonWriter writer, SessionDetail detail, IReadOnlyList<StoredReferenceCheck> checks)
     {
         var s = detail.Summary;
         writer.WriteStartObject();
@@ -155,6 +158,25 @@ public static class SessionExports
             WriteTime(writer, "received_utc", result.ReceivedUtc);
             writer.WritePropertyName("result");
             result.Result.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        // The reference checks as the device reported them (docs/device-stream.md field names; tolerance_c = the limit).
+        writer.WritePropertyName("reference_checks");
+        writer.WriteStartArray();
+        foreach (var c in checks)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("sensor_id", c.SensorId);
+            writer.WriteString("hand", c.Hand);
+            writer.WriteString("calibration_id", c.CalibrationId);
+            WriteTime(writer, "checked_utc", c.CheckedUtc);
+            writer.WriteNumber("reference_c", c.TargetC);
+            WriteNumber(writer, "measured_c", c.MeasuredC);
+            WriteNumber(writer, "error_c", c.ErrorC);
+            writer.WriteNumber("tolerance_c", c.LimitC);
+            writer.WriteBoolean("pass", c.Passed);
             writer.WriteEndObject();
         }
 
