@@ -6,16 +6,25 @@ namespace ThermoHand.Worker.Tests.Faults;
 
 /// <summary>
 /// <see cref="FakeDashboard"/> (the storage rule of docs/device-stream.md) served over real HTTP on 127.0.0.1, so a
-/// worker running as its own process can deliver to it. Requests are handed to the fake one at a time.
+/// worker running as its own process can deliver to it.
 /// </summary>
-internal sealed class LoopbackDashboard : IAsyncDisposable
+internal sealed class LoopbackDashboard() : LoopbackDashboard<FakeDashboard>(new FakeDashboard());
+
+/// <summary>
+/// A fake dashboard (any <see cref="HttpMessageHandler"/>: <see cref="FakeDashboard"/>, <see cref="FakeCommandDashboard"/>)
+/// served over real HTTP on 127.0.0.1, so a worker built as <c>Program.cs</c> builds it, or running as its own
+/// process, talks to it through real sockets. Requests are handed to the fake one at a time.
+/// </summary>
+internal class LoopbackDashboard<TFake> : IAsyncDisposable
+    where TFake : HttpMessageHandler
 {
     private readonly HttpListener listener = new();
     private readonly HttpMessageInvoker invoker;
     private readonly Task serving;
 
-    public LoopbackDashboard()
+    public LoopbackDashboard(TFake fake)
     {
+        Fake = fake;
         invoker = new HttpMessageInvoker(Fake, disposeHandler: false);
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -30,7 +39,7 @@ internal sealed class LoopbackDashboard : IAsyncDisposable
         serving = Task.Run(ServeAsync);
     }
 
-    public FakeDashboard Fake { get; } = new();
+    public TFake Fake { get; }
 
     public string Url { get; }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,6 +6,7 @@ using ThermoHand.Streaming;
 using ThermoHand.Worker.Extensions;
 using ThermoHand.Worker.Pipeline;
 using ThermoHand.Worker.Storage;
+using ThermoHand.Worker.Tests.Faults;
 using ThermoHand.Worker.Tests.Pipeline;
 
 namespace ThermoHand.Worker.Tests.Streaming;
@@ -24,7 +23,7 @@ public sealed class CommandHostTests
     public async Task With_the_uplink_configured_the_worker_polls_starts_the_session_and_answers()
     {
         string folder = PipelineHost.NewFolder();
-        await using var dashboard = new LoopbackCommandDashboard();
+        await using var dashboard = new LoopbackDashboard<FakeCommandDashboard>(new FakeCommandDashboard()); // the uploader's requests get 404
         var logs = new CapturingLoggerProvider();
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"));
@@ -72,86 +71,5 @@ public sealed class CommandHostTests
         Assert.Contains("c-host-1", memory, StringComparison.Ordinal);
         Assert.DoesNotContain("HX-2024", memory, StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Lines, line => line.Contains("HX-2024", StringComparison.Ordinal));
-    }
-
-    /// <summary><see cref="FakeCommandDashboard"/> on real HTTP; anything else (the uploader's requests) is answered 404.</summary>
-    private sealed class LoopbackCommandDashboard : IAsyncDisposable
-    {
-        private readonly HttpListener listener = new();
-        private readonly HttpMessageInvoker invoker;
-        private readonly Task serving;
-
-        public LoopbackCommandDashboard()
-        {
-            invoker = new HttpMessageInvoker(Fake, disposeHandler: false);
-            int port;
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            Url = $"http://127.0.0.1:{port}/";
-            listener.Prefixes.Add(Url);
-            listener.Start();
-            serving = Task.Run(ServeAsync);
-        }
-
-        public FakeCommandDashboard Fake { get; } = new();
-
-        public string Url { get; }
-
-        private async Task ServeAsync()
-        {
-            while (listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                try
-                {
-                    using var request = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), new Uri(Url + context.Request.Url!.PathAndQuery.TrimStart('/')));
-                    request.Headers.TryAddWithoutValidation("Authorization", context.Request.Headers["Authorization"]);
-                    using var body = new MemoryStream();
-                    await context.Request.InputStream.CopyToAsync(body);
-                    request.Content = new ByteArrayContent(body.ToArray());
-                    using HttpResponseMessage answer = await invoker.SendAsync(request, CancellationToken.None);
-                    context.Response.StatusCode = (int)answer.StatusCode;
-                    context.Response.ContentType = "application/json";
-                    await context.Response.OutputStream.WriteAsync(await answer.Content.ReadAsByteArrayAsync());
-                }
-                catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or HttpRequestException)
-                {
-                    context.Response.StatusCode = 503;
-                }
-                finally
-                {
-                    try
-                    {
-                        context.Response.Close();
-                    }
-                    catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
-                    {
-                        // The connection is gone.
-                    }
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            listener.Stop();
-            listener.Close();
-            await serving;
-            invoker.Dispose();
-            Fake.Dispose();
-        }
     }
 }
