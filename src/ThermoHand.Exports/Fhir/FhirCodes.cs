@@ -60,5 +60,6 @@ public static class FhirCodes
         ["auc-above-min"] = ("Area of T - minimum over 0-900 s after challenge_end", "Cel.min"),
         ["ddd"] = ("Distal-dorsal difference at baseline, dorsum minus fingertip (positive = finger colder)", "Cel"),
         ["ddd-mean"] = ("Mean distal-dorsal difference of digits 2-5 at baseline (positive = fingers colder)", "Cel"),
+        ["eight-finger"] = ("Rewarming after cold challenge, mean over the 8 fingers (digits 2-5 of both hands)", "1"),
     };
 }

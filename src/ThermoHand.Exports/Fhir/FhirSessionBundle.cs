@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using ThermoHand.Exports.Bilateral;
 
 namespace ThermoHand.Exports.Fhir;
 
@@ -10,7 +11,8 @@ namespace ThermoHand.Exports.Fhir;
 /// holding the Patient (clinic identifier), the Device (ThermoHand; no serial numbers) and, per hand and region, an
 /// Observation of skin temperature (LOINC 39106-0) whose value is the rewarming curve as SampledData and whose
 /// components are the region's derived metrics (local CodeSystem, UCUM units); per hand one more Observation holds
-/// the mean DDD. Every Observation carries the analysis version and settings hash as meta tags and in its note.
+/// the mean DDD; a two-hand session whose 8-finger summary can be computed gets one more Observation with the same
+/// metric codes as means over digits 2–5 of both hands. Every Observation carries the analysis version and settings hash as meta tags and in its note.
 /// </summary>
 public static class FhirSessionBundle
 {
@@ -66,7 +68,67 @@ public static class FhirSessionBundle
             }
         }
 
+        if (EightFinger(input, patientUrl, deviceUrl) is { } eightFinger)
+        {
+            bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = Urn(), Resource = eightFinger });
+        }
+
         return bundle;
+    }
+
+    /// <summary>Result-JSON field of each metric component, so the 8-finger Observation uses the per-region codes.</summary>
+    private static readonly (string Code, string Field)[] EightFingerComponents =
+    [
+        ("baseline", "baseline_c"), ("minimum", "min_c"), ("drop", "drop_c"), ("recovery-300", "recovery_pct.300"),
+        ("recovery-600", "recovery_pct.600"), ("recovery-900", "recovery_pct.900"), ("t50", "t50_s"),
+        ("max-rate", "max_rate_c_per_min"), ("auc-above-min", "auc_above_min_c_min"),
+    ];
+
+    /// <summary>
+    /// The 8-finger summary of a two-hand session (docs/fhir.md): one Observation whose components are the same local
+    /// codes as the per-region ones, each the mean over digits 2–5 of both hands, plus the 8-finger DDD mean. Only
+    /// when <see cref="EightFingerSummary"/> can compute it; the note names both hands' analysis versions and the n
+    /// of every component with fewer than 8 fingers.
+    /// </summary>
+    private static Observation? EightFinger(FhirSessionInput input, string patientUrl, string deviceUrl)
+    {
+        var hands = input.Hands.Where(h => h.Hand is "left" or "right").ToList();
+        if (hands.Count < 2)
+        {
+            return null;
+        }
+
+        var summary = EightFingerSummary.Combine(hands.Select(h => new HandAnalysis(h.Hand, h.VersionLabel, h.Result)).ToList());
+        if (summary.Result is not { } combined)
+        {
+            return null;
+        }
+
+        var fewer = EightFingerComponents.Select(c => (c.Code, Spread: summary.Spread(c.Field))).Where(c => c.Spread is { Count: < 8 })
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Code} n = {c.Spread!.Count}")).ToList();
+        var note = $"8-finger summary (digits 2-5 of both hands, thumbs excluded), combined from the per-hand results: {summary.VersionsText}."
+            + (summary.SettingsDiffer ? $" The hands were analysed with different settings (left {summary.LeftSettingsHash}, right {summary.RightSettingsHash})." : "")
+            + (fewer.Count > 0 ? " Averaged over fewer than 8 fingers: " + string.Join(", ", fewer) + "." : " Every component is a mean over 8 fingers.");
+        var observation = Base(input, "both", summary.LeftVersion!, summary.SettingsDiffer ? null : summary.LeftSettingsHash, note, patientUrl, deviceUrl);
+        if (summary.RightVersion != summary.LeftVersion)
+        {
+            observation.Meta!.Tag.Add(new Coding(FhirCodes.AnalysisVersionTagSystem, summary.RightVersion));
+        }
+
+        observation.Code = MetricCode(input, "eight-finger");
+        // The numbers are the components (one per metric); the Observation itself has no single value, and says so.
+        observation.DataAbsentReason = new CodeableConcept("http://terminology.hl7.org/CodeSystem/data-absent-reason", "not-applicable", "Not Applicable",
+            "the 8-finger means are the components of this Observation");
+        observation.BodySite = new CodeableConcept(FhirCodes.Snomed, FhirCodes.HandStructure, "Hand structure", "both hands, fingertips of digits 2-5");
+        var challengeEnd = hands.Select(h => Number(h.Result.TryGetProperty("challenge", out var c) ? c : default, "end_s")).FirstOrDefault(v => v is not null);
+        observation.Effective = Period(input.StartedUtc, challengeEnd, challengeEnd + 900);
+        foreach (var (code, field) in EightFingerComponents)
+        {
+            AddComponent(observation, input, code, summary.Spread(field)?.Mean);
+        }
+
+        AddComponent(observation, input, "ddd-mean", combined.EightFingerDddMeanCelsius);
+        return observation;
     }
 
     private static IEnumerable<Observation> HandObservations(FhirSessionInput input, FhirHandResult hand, string patientUrl, string deviceUrl)
@@ -162,7 +224,7 @@ public static class FhirSessionBundle
             observation.Meta.Tag.Add(new Coding(FhirCodes.SettingsHashTagSystem, hash));
         }
 
-        observation.Note.Add(new Annotation { Text = new Markdown($"Session {input.SessionId}, {hand} hand. {note}") });
+        observation.Note.Add(new Annotation { Text = new Markdown($"Session {input.SessionId}, {(hand == "both" ? "both hands" : hand + " hand")}. {note}") });
         return observation;
     }
 

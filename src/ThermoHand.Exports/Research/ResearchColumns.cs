@@ -53,17 +53,18 @@ public static class ResearchColumns
     public static IReadOnlyList<ResearchColumn> Metrics(IReadOnlyList<ResearchMetricDefinition> metrics) =>
     [
         StudySession(MetricsCsv),
-        new(MetricsCsv, "hand", "string", "", "'left' or 'right'. There are no two-hand ('both') rows: the dashboard stores one result per hand and no 8-finger summary; that summary (docs/metrics.md, HandSummary.Combine) is each metric averaged over the D2–D5 rows of both hands of a session, and the 8-finger DDD mean over their ddd_c. A two-hand result a device sent is named in manifest.json 'notes'"),
-        new(MetricsCsv, "region", "string", "", "'D1'..'D5' fingertip or 'dorsum'"),
-        new(MetricsCsv, "digit", "integer", "", "1..5 for a fingertip, empty for the dorsum"),
-        Version(MetricsCsv),
+        new(MetricsCsv, "hand", "string", "", "'left', 'right', or 'both' for the 8-finger summary of a two-hand session: every metric over the fingertips D2–D5 of both hands (thumbs left out), computed from the same left and right results as the per-hand rows by HandSummary.Combine (docs/metrics.md §3). A two-hand session whose summary cannot be computed (a hand missing, unreadable or without rewarming metrics) has no 'both' rows and a manifest.json 'notes' entry saying why; a one-hand session has none"),
+        new(MetricsCsv, "region", "string", "", "'D1'..'D5' fingertip or 'dorsum'; on 'both' rows the statistic over the 8 fingers: 'fingers_2_5_mean' (mean of the fingers with a value), 'fingers_2_5_sd' (sample SD), 'fingers_2_5_cv' (SD / mean, only for a positive mean) and 'fingers_2_5_n' (how many of the 8 fingers had a value; a finger without one is left out, never counted as zero)"),
+        new(MetricsCsv, "digit", "integer", "", "1..5 for a fingertip, empty for the dorsum and on 'both' rows"),
+        new(MetricsCsv, "analysis_version", "string", "", "Label of the analysis that produced the metrics of this hand ('device' = computed live on the device; 'v2', 'v3'… = a re-analysis); on 'both' rows the one label of both hands, or 'left:LABEL;right:LABEL' when the two hands come from different analyses"),
         .. metrics.Select(m => new ResearchColumn(MetricsCsv, m.Column, "number", m.Unit,
-            $"{m.Definition} (analysis JSON field '{m.Field}', {MetricsDoc}); times are seconds after challenge end; empty = not computable, the reason is in events_deviations.csv")),
-        new(MetricsCsv, "ddd_c", "number", "°C", "DDD (distal–dorsal difference) of this digit = T dorsum − T fingertip at baseline; positive = fingers colder than the back of the hand (docs/metrics.md §3); D1 is the thumb's, kept out of the mean; empty for the dorsum"),
-        new(MetricsCsv, "hand_ddd_mean_c", "number", "°C", "Mean DDD over digits 2–5 of this hand (docs/metrics.md §3), repeated on every row of the hand"),
-        new(MetricsCsv, "hand_fingers_ddd_over_1c", "integer", "", "Number of digits 2–5 of this hand with DDD > 1 °C (docs/metrics.md §3)"),
-        new(MetricsCsv, "hand_frames_used", "integer", "", "Frames of this hand that gave at least one trusted, plausible region reading (docs/metrics.md §4)"),
-        new(MetricsCsv, "hand_frames_rejected", "integer", "", "Frames of this hand that gave none, outside the immersion (docs/metrics.md §4)"),
+            $"{m.Definition} (analysis JSON field '{m.Field}', {MetricsDoc}); times are seconds after challenge end; empty = not computable, the reason is in events_deviations.csv"
+            + (Bilateral.EightFingerSummary.SpreadName(m.Field) is null ? "; not averaged over fingers, so empty on 'both' rows" : "; on 'both' rows the statistic the region column names, over digits 2–5 of both hands (n is a count of fingers, unit none)"))),
+        new(MetricsCsv, "ddd_c", "number", "°C", "DDD (distal–dorsal difference) of this digit = T dorsum − T fingertip at baseline; positive = fingers colder than the back of the hand (docs/metrics.md §3); D1 is the thumb's, kept out of the mean; empty for the dorsum and on 'both' rows"),
+        new(MetricsCsv, "hand_ddd_mean_c", "number", "°C", "Mean DDD over digits 2–5 of this hand (docs/metrics.md §3), repeated on every row of the hand; on the 'both' fingers_2_5_mean row the 8-finger DDD mean (digits 2–5 of both hands with a DDD), empty on the other 'both' rows"),
+        new(MetricsCsv, "hand_fingers_ddd_over_1c", "integer", "", "Number of digits 2–5 of this hand with DDD > 1 °C (docs/metrics.md §3); on the 'both' fingers_2_5_mean row the number of the 8 fingers with DDD > 1 °C, empty on the other 'both' rows"),
+        new(MetricsCsv, "hand_frames_used", "integer", "", "Frames of this hand that gave at least one trusted, plausible region reading (docs/metrics.md §4); empty on 'both' rows (see the hands' own rows)"),
+        new(MetricsCsv, "hand_frames_rejected", "integer", "", "Frames of this hand that gave none, outside the immersion (docs/metrics.md §4); empty on 'both' rows"),
     ];
 
     public static readonly IReadOnlyList<ResearchColumn> Environment =

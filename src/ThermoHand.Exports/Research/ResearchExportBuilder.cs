@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Parquet;
 using Parquet.Schema;
+using ThermoHand.Exports.Bilateral;
 
 namespace ThermoHand.Exports.Research;
 
@@ -221,10 +222,10 @@ public sealed class ResearchExportBuilder(StudyPseudonymiser pseudonymiser)
             var result = analysis.Result;
             if (analysis.Hand is not ("left" or "right"))
             {
-                // A two-hand ("both") result: neither the worker nor the dashboard produces one today (each hand has its
-                // own result); if a device sent one, its rows would not fit the per-hand columns, so it is named, not
-                // silently dropped. The 8-finger summary follows from the D2–D5 rows of both hands (docs/metrics.md).
-                notes.Add($"{studySessionId} {analysis.Hand}: a two-hand result ({analysis.VersionLabel}) is not exported as metrics rows; the 8-finger summary is the D2–D5 rows of the left and right hands (docs/metrics.md, HandSummary.Combine).");
+                // A two-hand result a device sent itself (the worker sends one result per hand): its rows would not fit
+                // the per-hand columns, so it is named, not silently dropped. The hand = both rows below are the
+                // export's own combination of the left and right results.
+                notes.Add($"{studySessionId} {analysis.Hand}: a two-hand result the device sent ({analysis.VersionLabel}) is not exported as metrics rows; the hand = both rows are combined from the left and right results (docs/metrics.md §3, HandSummary.Combine).");
                 continue;
             }
 
@@ -249,6 +250,49 @@ public sealed class ResearchExportBuilder(StudyPseudonymiser pseudonymiser)
                 cells.AddRange([CsvTable.Number(ddd), CsvTable.Number(dddMean), CsvTable.Integer((long?)over1), CsvTable.Integer((long?)used), CsvTable.Integer((long?)rejected)]);
                 table.Write(cells);
             }
+        }
+
+        WriteEightFingerRows(table, definitions, studySessionId, session, notes);
+    }
+
+    /// <summary>The statistics of the hand = both rows, in row order (region column), and how each is read from a spread.</summary>
+    public static readonly IReadOnlyList<(string Region, Func<ThermoHand.Analysis.Results.MetricSpread, double?> Value)> EightFingerStatistics =
+    [
+        ("fingers_2_5_mean", s => s.Mean),
+        ("fingers_2_5_sd", s => s.StandardDeviation),
+        ("fingers_2_5_cv", s => s.CoefficientOfVariation),
+        ("fingers_2_5_n", s => s.Count),
+    ];
+
+    /// <summary>
+    /// The 8-finger summary of a two-hand session (docs/metrics.md §3): HandSummary.Combine over the selected left and
+    /// right results, as four hand = both rows (mean, SD, CV, n over digits 2–5 of both hands). A two-hand session
+    /// whose summary cannot be computed gets a manifest note saying why; a one-hand session has none, by definition.
+    /// </summary>
+    private static void WriteEightFingerRows(CsvTable table, IReadOnlyList<ResearchMetricDefinition> definitions, string studySessionId, ResearchSessionSource session, List<string> notes)
+    {
+        var perHand = session.Analyses.Where(a => a.Hand is "left" or "right").ToList();
+        var twoHands = (session.Hands.Contains("left") && session.Hands.Contains("right")) || perHand.Select(a => a.Hand).Distinct().Count() == 2;
+        if (!twoHands)
+        {
+            return;
+        }
+
+        var summary = EightFingerSummary.Combine(perHand.Select(a => new HandAnalysis(a.Hand, a.VersionLabel, a.Result)).ToList());
+        if (summary.Result is not { } combined)
+        {
+            notes.Add($"{studySessionId} both: no hand = both rows. {summary.NotComputedReason}");
+            return;
+        }
+
+        var version = summary.LeftVersion == summary.RightVersion ? summary.LeftVersion! : $"left:{summary.LeftVersion};right:{summary.RightVersion}";
+        foreach (var (region, value) in EightFingerStatistics)
+        {
+            var isMean = region == "fingers_2_5_mean";
+            var cells = new List<string?> { studySessionId, "both", region, null, version };
+            cells.AddRange(definitions.Select(d => CsvTable.Number(summary.Spread(d.Field) is { } spread ? value(spread) : null)));
+            cells.AddRange([null, CsvTable.Number(isMean ? combined.EightFingerDddMeanCelsius : null), CsvTable.Integer(isMean ? combined.FingersWithDddAboveThreshold : null), null, null]);
+            table.Write(cells);
         }
     }
 

@@ -28,7 +28,10 @@ public static class CalibrationHealthCheck
             ReferenceCheckResult? check = health.LastReferenceCheck(i);
             if (lookup is not null)
             {
-                lines.Add($"Sensors:{i} {lookup.SensorId}: {lookup.Describe(now, warnBefore)}");
+                string change = lookup.ChangedUtc is { } at
+                    ? $" (picked up {at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)} UTC between sessions; was {lookup.ChangedFrom})"
+                    : string.Empty;
+                lines.Add($"Sensors:{i} {lookup.SensorId}: {lookup.Describe(now, warnBefore)}{change}");
                 HealthStatus own = lookup.Status switch
                 {
                     CalibrationStatus.Refused => options.Required ? HealthStatus.Unhealthy : HealthStatus.Degraded,
@@ -64,6 +67,8 @@ public static class CalibrationHealthCheck
         calibration = lookup?.ForSession(now, warnBefore)?.ToJsonObject(),
         flags = lookup?.FlagsAt(now, warnBefore) ?? [],
         message = lookup?.Describe(now, warnBefore),
+        changed_from = lookup?.ChangedFrom,
+        changed_utc = lookup?.ChangedUtc,
         reference_check = check is null ? null : ReferenceCheckJson(check),
     };
 

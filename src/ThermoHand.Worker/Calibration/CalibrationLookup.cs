@@ -19,8 +19,9 @@ public enum CalibrationStatus
 }
 
 /// <summary>
-/// What the worker found for one sensor in the calibration directory when it started: the newest calibration and the
-/// SHA-256 of its file (so the exact correction can be reproduced from the calibration/ history), or why there is none.
+/// What the worker found for one sensor in the calibration directory (at start, or between sessions when the folder
+/// changed): the newest calibration and the SHA-256 of its file (so the exact correction can be reproduced from the
+/// calibration/ history), or why there is none.
 /// </summary>
 public sealed record CalibrationLookup(
     string SensorId,
@@ -42,6 +43,18 @@ public sealed record CalibrationLookup(
 
     /// <summary>How sessions name the calibration in use: "SENSORID/vN", or "factory" when none is applied.</summary>
     public string CalibrationId => Calibration?.Id ?? "factory";
+
+    /// <summary>
+    /// The newest file as the folder listing showed it just before it was read (<see cref="CalibrationFileStamp.None"/>
+    /// when there was none); null when the folder or the file could not be read, so the next look reads it again.
+    /// </summary>
+    public CalibrationFileStamp? Stamp { get; init; }
+
+    /// <summary>What was applied before, in words ("v1", "factory calibration only"), when this lookup replaced it while the worker ran; null at start.</summary>
+    public string? ChangedFrom { get; init; }
+
+    /// <summary>When this lookup replaced the previous one (between sessions); null at start.</summary>
+    public DateTimeOffset? ChangedUtc { get; init; }
 
     /// <summary>
     /// Finds the newest calibration of <paramref name="sensorId"/> under <paramref name="directory"/>. Never throws for
@@ -67,15 +80,22 @@ public sealed record CalibrationLookup(
         if (newest is null)
         {
             return new CalibrationLookup(sensorId, directory, CalibrationStatus.Missing, null, null, null,
-                $"no site calibration for sensor {sensorId} in {library.FolderFor(sensorId)}: factory calibration only");
+                $"no site calibration for sensor {sensorId} in {library.FolderFor(sensorId)}: factory calibration only")
+            {
+                Stamp = CalibrationFileStamp.None,
+            };
         }
 
+        CalibrationFileStamp? stamp = null;
         try
         {
             byte[] bytes;
             try
             {
-                if (new FileInfo(newest).Length > SiteCalibrationFile.MaxFileBytes)
+                // Stamped before reading: a file replaced while it is read then looks changed at the next look, never the reverse.
+                var info = new FileInfo(newest);
+                stamp = CalibrationFileStamp.Of(info);
+                if (info.Length > SiteCalibrationFile.MaxFileBytes)
                 {
                     throw new CalibrationFileException(newest, $"too large for a calibration file (at most {SiteCalibrationFile.MaxFileBytes} bytes)");
                 }
@@ -95,7 +115,10 @@ public sealed record CalibrationLookup(
             }
 
             return new CalibrationLookup(sensorId, directory, CalibrationStatus.Calibrated, calibration, newest,
-                Convert.ToHexStringLower(SHA256.HashData(bytes)), null);
+                Convert.ToHexStringLower(SHA256.HashData(bytes)), null)
+            {
+                Stamp = stamp,
+            };
         }
         catch (Exception e) when (e is CalibrationFileException or System.Text.Json.JsonException or ArgumentException or FormatException or OverflowException or InvalidOperationException)
         {
@@ -103,9 +126,27 @@ public sealed record CalibrationLookup(
             string what = e is CalibrationFileException ? e.Message : $"{newest}: cannot be used ({e.Message})";
             return new CalibrationLookup(sensorId, directory, CalibrationStatus.Refused, null, newest, null,
                 $"site calibration refused, not applied: {what}. Sessions run on the factory calibration until it is fixed: " +
-                "restore the file from the calibration/ directory's history, or remove it and recalibrate the sensor (thermohand calibrate)");
+                "restore the file from the calibration/ directory's history, or remove it and recalibrate the sensor (thermohand calibrate)")
+            {
+                Stamp = stamp,
+            };
         }
     }
+
+    /// <summary>
+    /// True when <paramref name="other"/> found the same thing (status, file, SHA-256, problem): looking again then
+    /// changed nothing a session would record or apply.
+    /// </summary>
+    public bool SameOutcomeAs(CalibrationLookup other) =>
+        other is not null && Status == other.Status && FilePath == other.FilePath && FileSha256 == other.FileSha256 && Problem == other.Problem;
+
+    /// <summary>What this lookup applies, in a few words for the change message: "v2", "factory calibration only", "factory calibration (v0002.thcal.json refused)".</summary>
+    public string ShortDescription() => Status switch
+    {
+        CalibrationStatus.Calibrated => $"v{Calibration!.Version}",
+        CalibrationStatus.Missing => "factory calibration only",
+        _ => $"factory calibration ({Path.GetFileName(FilePath)} refused)",
+    };
 
     /// <summary>Validity of the applied calibration at <paramref name="now"/>; null when none is applied.</summary>
     public CalibrationValidity? ValidityAt(DateTimeOffset now, TimeSpan warnBefore) => Calibration?.ValidityAt(now, warnBefore);

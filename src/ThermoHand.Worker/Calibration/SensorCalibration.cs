@@ -3,8 +3,9 @@ using ThermoHand.Calibration;
 namespace ThermoHand.Worker.Calibration;
 
 /// <summary>
-/// The site calibration one sensor's images get, and the reference check listening to them. Set once when the
-/// pipeline is built (before any image is assembled); read by that sensor's consumer for every image.
+/// The site calibration one sensor's images get, and the reference check listening to them. Set when the pipeline is
+/// built (before any image is assembled) and replaced only between sessions by <see cref="SiteCalibrationReload"/>;
+/// read by that sensor's consumer for every image (one volatile read, so an image gets one calibration or the other).
 /// </summary>
 public sealed class SensorCalibration
 {

@@ -79,6 +79,7 @@ public sealed class SessionCoordinator
 
         // Before any image is assembled: each sensor's newest site calibration (applied by its HandPipeline).
         SiteCalibrationLoader.Load(lanes.Select(l => l.Sensor), options.Calibration, clock.Clock.GetUtcNow(), health, logger);
+        Calibrations = new SiteCalibrationReload(lanes.Select(l => l.Sensor).ToList(), options.Calibration, health, logger);
         referenceChecks = new ReferenceCheckRunner(options.Calibration.ReferenceCheck, clock.Clock);
         protocol.EventRecorded += OnProtocolEvent;
         protocol.DeviationRecorded += d => Post(() => OnDeviation(d));
@@ -93,6 +94,9 @@ public sealed class SessionCoordinator
 
     /// <summary>Sessions closed since start.</summary>
     public int ClosedCount { get; private set; }
+
+    /// <summary>Looks for a new calibration file between sessions (docs/worker.md §10, "A new file while the worker runs").</summary>
+    public SiteCalibrationReload Calibrations { get; }
 
     /// <summary>
     /// Starts a stored session: refuses (with the reason) when the configured sensors do not cover the hands, the
@@ -141,6 +145,23 @@ public sealed class SessionCoordinator
 
         try
         {
+            // On the loop, so it cannot interleave with a session start: a calibration file written since the last look
+            // is what the check measures (its calibration_id says which).
+            var looked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (work.Writer.TryWrite(() =>
+                {
+                    if (open is null)
+                    {
+                        Calibrations.LookAgain(clock.Clock.GetUtcNow());
+                    }
+
+                    looked.TrySetResult();
+                    return Task.CompletedTask;
+                }))
+            {
+                await looked.Task.ConfigureAwait(false);
+            }
+
             var sensors = lanes.Select(l => l.Sensor).ToList();
             IReadOnlyList<ReferenceCheckResult> results = await referenceChecks.RunAsync(
                 sensors, referenceCelsius ?? options.Calibration.ReferenceCheck.ReferenceCelsius, clock.Now / 60, token).ConfigureAwait(false);
@@ -322,6 +343,9 @@ public sealed class SessionCoordinator
             return Refuse("a reference check is running; start the session when it has finished");
         }
 
+        // No session is open and this loop is the only place a session opens: a calibration file written since the last
+        // look applies from this session on, and stays applied until it closes (stored, recorded and applied alike).
+        Calibrations.LookAgain(clock.Clock.GetUtcNow());
         var sessionLanes = lanes.Where(l => hands.Contains(l.Sensor.Hand)).ToList();
         if (options.Calibration.Required && sessionLanes.FirstOrDefault(l => l.Sensor.Site.Applied is null) is { } uncalibrated)
         {

@@ -68,7 +68,7 @@ public sealed class FhirSessionBundleTests
         Assert.Null(device.SerialNumber);
 
         var observations = bundle.Entry.Select(e => e.Resource).OfType<Observation>().ToList();
-        Assert.Equal(2 * (3 + 1), observations.Count); // per hand: D2, D3, dorsum and the DDD mean
+        Assert.Equal((2 * (3 + 1)) + 1, observations.Count); // per hand: D2, D3, dorsum and the DDD mean; the 8-finger summary
         var patientUrl = bundle.Entry.Single(e => e.Resource is Patient).FullUrl;
         foreach (var observation in observations)
         {
@@ -151,7 +151,7 @@ public sealed class FhirSessionBundleTests
         var observations = bundle.Entry.Select(e => e.Resource).OfType<Observation>().ToList();
         var metricCodings = observations.SelectMany(o => o.Component.SelectMany(c => c.Code.Coding))
             .Concat(observations.SelectMany(o => o.Code.Coding).Where(c => c.System != FhirCodes.Loinc)).ToList();
-        Assert.Equal(2 * ((2 * 10) + 9 + 1), metricCodings.Count); // per hand: D2 and D3 (9 metrics + ddd), dorsum (9), the DDD mean
+        Assert.Equal((2 * ((2 * 10) + 9 + 1)) + 9 + 1 + 1, metricCodings.Count); // per hand: D2 and D3 (9 metrics + ddd), dorsum (9), the DDD mean; 8-finger: 9 metrics, DDD mean, its code
         Assert.All(metricCodings, c => Assert.Equal(Metrics, c.System));
         Assert.DoesNotContain(FhirCodes.DefaultMetricCodeSystem, FhirSessionBundle.ToJson(FhirSessionBundle.Build(input)), StringComparison.Ordinal);
         Assert.DoesNotContain(FhirCodes.DefaultClinicIdentifierSystem, FhirSessionBundle.ToJson(FhirSessionBundle.Build(input)), StringComparison.Ordinal);
@@ -184,5 +184,31 @@ public sealed class FhirSessionBundleTests
         var input = Input(new FhirHandResult("left", "device", Result("left"))) with { ClinicIdentifierSystem = "mrn-numbers" };
         var problem = Assert.Throws<ArgumentException>(() => FhirSessionBundle.Build(input));
         Assert.Contains("ClinicIdentifierSystem is 'mrn-numbers', which is not an absolute URI", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_two_hand_session_gets_one_8_finger_observation_with_the_per_region_codes_and_a_one_hand_session_none()
+    {
+        var left = Bilateral.EightFingerSummaryTests.HandResult(ThermoHand.Analysis.Hand.Left, 0);
+        var right = Bilateral.EightFingerSummaryTests.HandResult(ThermoHand.Analysis.Hand.Right, 1.5);
+        var expected = ThermoHand.Analysis.Rewarming.HandSummary.Combine(left, right);
+        var bundle = RoundTrip(Input(
+            new FhirHandResult("left", "device", Bilateral.EightFingerSummaryTests.Stored(left)),
+            new FhirHandResult("right", "v2", Bilateral.EightFingerSummaryTests.Stored(right))));
+        var summary = Assert.Single(bundle.Entry.Select(e => e.Resource).OfType<Observation>(), o => o.Code.Coding.Any(c => c.Code == "eight-finger"));
+        Assert.Equal(FhirCodes.DefaultMetricCodeSystem, summary.Code.Coding.Single().System);
+        decimal? Component(string code) => Assert.IsType<Quantity>(summary.Component.Single(c => c.Code.Coding.Single().Code == code).Value).Value;
+        decimal Expected(string name) => Math.Round((decimal)expected.EightFingerAverages.Single(s => s.Name == name).Mean!.Value, 4);
+        Assert.Equal(Expected("baseline_c"), Component("baseline"));
+        Assert.Equal(Expected("t50_s"), Component("t50"));
+        Assert.Equal(Expected("recovery_900_pct"), Component("recovery-900"));
+        Assert.Equal(Math.Round((decimal)expected.EightFingerDddMeanCelsius!.Value, 4), Component("ddd-mean"));
+        Assert.Equal(["device", "v2"], summary.Meta!.Tag.Where(t => t.System == FhirCodes.AnalysisVersionTagSystem).Select(t => t.Code));
+        var note = summary.Note.Single().Text!;
+        Assert.Contains("left device, right v2", note, StringComparison.Ordinal);
+        Assert.Contains("recovery-900 n = 6", note, StringComparison.Ordinal);
+
+        var oneHand = RoundTrip(Input(new FhirHandResult("left", "device", Bilateral.EightFingerSummaryTests.Stored(left))));
+        Assert.DoesNotContain(oneHand.Entry.Select(e => e.Resource).OfType<Observation>(), o => o.Code.Coding.Any(c => c.Code == "eight-finger"));
     }
 }

@@ -45,10 +45,10 @@ public sealed class ResearchExportTests
         }
 
         // The analysis JSON carries the session id and a date in places the export must not copy.
-        var result = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
+        JsonElement Result(string hand) => JsonSerializer.SerializeToElement(new Dictionary<string, object?>
         {
             ["schema"] = "thermohand/analysis/v1",
-            ["hand"] = "left",
+            ["hand"] = hand,
             ["session_id"] = sessionId,
             ["recorded_utc"] = started.ToString("O"),
             ["challenge"] = new { start_s = challengeEnd - 60, end_s = challengeEnd, immersion_s = 60 },
@@ -76,7 +76,7 @@ public sealed class ResearchExportTests
             sessionId, patient, DeviceId, started, hands, "standard-15C-60s", "completed", ["SSc", "study:ILO-2026"], settings,
             [new(challengeEnd - 60, "challenge_start", null), new(challengeEnd, "challenge_end", null), new(300, "paused", "left")],
             [new(120, 23.5, 40, 15.1, []), new(180, 26.2, 41, 15.0, ["room above 25 °C"]), new(240, 26.3, 41, 15.0, ["room above 25 °C"])],
-            [.. hands.Select(h => new ResearchAnalysis(h, "device", result))],
+            [.. hands.Select(h => new ResearchAnalysis(h, "device", Result(h)))],
             readings);
     }
 
@@ -438,7 +438,64 @@ public sealed class ResearchExportTests
     }
 
     [Fact]
-    public async Task A_two_hand_result_gives_no_metrics_rows_and_is_named_in_the_manifest()
+    public async Task A_two_hand_session_gets_both_rows_with_the_numbers_of_HandSummary_Combine()
+    {
+        const string Both = "combined-session";
+        var left = Bilateral.EightFingerSummaryTests.HandResult(ThermoHand.Analysis.Hand.Left, 0);
+        var right = Bilateral.EightFingerSummaryTests.HandResult(ThermoHand.Analysis.Hand.Right, 1.5, "tracker: motion in 3 frames (rewarming 3)");
+        var expected = ThermoHand.Analysis.Rewarming.HandSummary.Combine(left, right);
+        var twoHands = Session(Both, PatientA, Started.AddDays(21), twoHands: true);
+        var session = twoHands with
+        {
+            Analyses = [new ResearchAnalysis("left", "device", Bilateral.EightFingerSummaryTests.Stored(left)), new ResearchAnalysis("right", "v2", Bilateral.EightFingerSummaryTests.Stored(right))],
+        };
+        var oneHand = Session(SessionB, PatientA, Started);
+        var cohort = new Dictionary<string, ResearchSessionSource> { [Both] = session, [SessionB] = oneHand };
+        var (files, _) = await ExportAsync(sessions: [Both, SessionB], cohort: cohort);
+
+        var metrics = Csv(files[ResearchColumns.MetricsCsv]);
+        var column = (string name) => Array.IndexOf(metrics[0], name);
+        var both = metrics.Skip(1).Where(r => r[1] == "both").ToList();
+        Assert.Equal(["fingers_2_5_mean", "fingers_2_5_sd", "fingers_2_5_cv", "fingers_2_5_n"], both.Select(r => r[2]));
+        Assert.All(both, r => Assert.Equal((new StudyPseudonymiser(Key).StudySessionId(Both), "", "left:device;right:v2"), (r[0], r[3], r[4])));
+        string Cell(double? value) => CsvTable.Number(value) ?? "";
+        foreach (var (field, name) in new[] { ("baseline_c", "baseline_c"), ("t50_s", "t50_s"), ("recovery_pct.300", "recovery_300_pct"), ("fit.tau_s", "tau_s") })
+        {
+            var spread = expected.EightFingerAverages.Single(s => s.Name == name);
+            var col = column(field.Replace('.', '_'));
+            Assert.Equal((Cell(spread.Mean), Cell(spread.StandardDeviation), Cell(spread.CoefficientOfVariation), Cell(spread.Count)), (both[0][col], both[1][col], both[2][col], both[3][col]));
+        }
+
+        Assert.Equal((Cell(expected.EightFingerDddMeanCelsius), Cell(expected.FingersWithDddAboveThreshold)), (both[0][column("hand_ddd_mean_c")], both[0][column("hand_fingers_ddd_over_1c")]));
+        Assert.Equal("", both[1][column("hand_ddd_mean_c")]);
+        // The one-hand session has no 'both' rows and no note: there is nothing to combine, by definition.
+        Assert.DoesNotContain(metrics, r => r[0] == new StudyPseudonymiser(Key).StudySessionId(SessionB) && r[1] == "both");
+        using var manifest = JsonDocument.Parse(files[ResearchColumns.Manifest]);
+        Assert.Empty(manifest.RootElement.GetProperty("notes").EnumerateArray());
+        var dictionary = Csv(files[ResearchColumns.DictionaryCsv]).Single(r => r[0] == ResearchColumns.MetricsCsv && r[1] == "hand");
+        Assert.Contains("'both' for the 8-finger summary", dictionary[4], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_two_hand_session_whose_summary_cannot_be_computed_has_no_both_rows_and_a_note_saying_why()
+    {
+        const string Flagged = "flagged-session";
+        var left = Bilateral.EightFingerSummaryTests.HandResult(ThermoHand.Analysis.Hand.Left, 0, "missing event: no challenge_end: rewarming metrics not computed");
+        var right = Bilateral.EightFingerSummaryTests.HandResult(ThermoHand.Analysis.Hand.Right, 0);
+        var session = Session(Flagged, PatientA, Started.AddDays(28), twoHands: true) with
+        {
+            Analyses = [new ResearchAnalysis("left", "device", Bilateral.EightFingerSummaryTests.Stored(left)), new ResearchAnalysis("right", "device", Bilateral.EightFingerSummaryTests.Stored(right))],
+        };
+        var (files, _) = await ExportAsync(sessions: [Flagged], cohort: new Dictionary<string, ResearchSessionSource> { [Flagged] = session });
+        Assert.DoesNotContain(Csv(files[ResearchColumns.MetricsCsv]), r => r[1] == "both");
+        using var manifest = JsonDocument.Parse(files[ResearchColumns.Manifest]);
+        var note = Assert.Single(manifest.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!));
+        Assert.Contains("both: no hand = both rows. Not computed: the left hand's result (device) is flagged \"missing event", note, StringComparison.Ordinal);
+        Assert.DoesNotContain(Flagged, note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_two_hand_result_a_device_sent_gives_no_metrics_rows_of_its_own_and_is_named_in_the_manifest()
     {
         const string Both = "both-session";
         var twoHands = Session(Both, PatientA, Started.AddDays(14), twoHands: true);
@@ -452,15 +509,15 @@ public sealed class ResearchExportTests
         var (files, _) = await ExportAsync(sessions: [Both], cohort: new Dictionary<string, ResearchSessionSource> { [Both] = session });
 
         var metrics = Csv(files[ResearchColumns.MetricsCsv]);
-        Assert.Equal(["left", "right"], metrics.Skip(1).Select(r => r[1]).Distinct().Order(StringComparer.Ordinal));
-        Assert.Equal(4, metrics.Count - 1); // D2 and dorsum of each hand, from the per-hand results
+        Assert.Equal(["both", "left", "right"], metrics.Skip(1).Select(r => r[1]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(4 + 4, metrics.Count - 1); // D2 and dorsum of each hand, and the four 'both' rows combined from them
         using var manifest = JsonDocument.Parse(files[ResearchColumns.Manifest]);
         var note = Assert.Single(manifest.RootElement.GetProperty("notes").EnumerateArray().Select(n => n.GetString()!));
-        Assert.Contains("both: a two-hand result (device) is not exported as metrics rows", note, StringComparison.Ordinal);
+        Assert.Contains("both: a two-hand result the device sent (device) is not exported as metrics rows", note, StringComparison.Ordinal);
         Assert.DoesNotContain(Both, note, StringComparison.Ordinal);
         // Its quality flag concerns both hands: an empty hand cell, as the data dictionary says.
         Assert.Contains(Csv(files[ResearchColumns.EventsCsv]), r => r[2] == "" && r[3] == "analysis" && r[4] == "eight-finger flag");
         var dictionary = Csv(files[ResearchColumns.DictionaryCsv]).Single(r => r[0] == ResearchColumns.MetricsCsv && r[1] == "hand");
-        Assert.Contains("no two-hand ('both') rows", dictionary[4], StringComparison.Ordinal);
+        Assert.Contains("'both' for the 8-finger summary", dictionary[4], StringComparison.Ordinal);
     }
 }

@@ -1,18 +1,21 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using ThermoHand.Dashboard.Analysis;
 using ThermoHand.Dashboard.Security;
 using ThermoHand.Dashboard.Storage;
+using ThermoHand.Exports.Bilateral;
 
 namespace ThermoHand.Dashboard.Pages.Sessions;
 
 /// <summary>
-/// /sessions/{id}: the session report — facts, protocol, environment, sensor settings, per hand the rewarming curves,
+/// /sessions/{id}: the session report — facts, protocol, environment, sensor settings, the 8-finger summary of a
+/// two-hand session (or why there is none), per hand the rewarming curves,
 /// the metric table with units and definitions, DDD with its sign convention and the quality flags. Printable; the
 /// PDF and exports are beside it (<see cref="SessionExports"/>). Every view is audited.
 /// </summary>
 [Authorize(Policy = ClinicPolicies.ViewSessions)]
-public sealed class ReportModel(IClinicStore store, IReferenceCheckStore referenceChecks, AuditTrail audit) : PageModel
+public sealed class ReportModel(IClinicStore store, IReferenceCheckStore referenceChecks, IAnalysisSelection selection, AuditTrail audit) : PageModel
 {
     public SessionDetail Detail { get; private set; } = null!;
 
@@ -25,6 +28,9 @@ public sealed class ReportModel(IClinicStore store, IReferenceCheckStore referen
     /// <summary>Each sensor's calibration and flags, and the reference checks' numbers (_ReportCalibration).</summary>
     public ReportCalibration Calibration { get; private set; } = new([], []);
 
+    /// <summary>The 8-finger headline (docs/metrics.md §3) from the analysis each hand's exports use, or why there is none.</summary>
+    public EightFingerSummary EightFinger { get; private set; } = null!;
+
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
         var detail = await store.GetSessionAsync(id, cancellationToken);
@@ -36,6 +42,7 @@ public sealed class ReportModel(IClinicStore store, IReferenceCheckStore referen
         Detail = detail;
         Calibration = ReportCalibration.For(detail, await referenceChecks.GetReferenceChecksAsync(id, cancellationToken));
         Hands = SessionFacts.ResultsByHand(detail.Results);
+        EightFinger = await SessionEightFinger.ForAsync(detail, selection, cancellationToken);
         ChartJson = ChartData.Json(Hands.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => ChartData.ForHand(CanvasId(h.Key), h.Value)));
         if (detail.Summary.PatientReference is { } patient)
         {

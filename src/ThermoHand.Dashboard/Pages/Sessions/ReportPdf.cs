@@ -1,5 +1,6 @@
 using System.Globalization;
 using SkiaSharp;
+using ThermoHand.Exports.Bilateral;
 
 namespace ThermoHand.Dashboard.Pages.Sessions;
 
@@ -7,7 +8,8 @@ namespace ThermoHand.Dashboard.Pages.Sessions;
 public sealed record ReportFacts(string Title, IReadOnlyList<(string Label, string Value)> Lines);
 
 /// <summary>
-/// Writes a session report as a PDF with SkiaSharp's SKDocument (vector text and lines, A4): the facts, per hand the
+/// Writes a session report as a PDF with SkiaSharp's SKDocument (vector text and lines, A4): the facts, the 8-finger
+/// summary (or why there is none), per hand the
 /// rewarming curves per region, the key metric table with units, DDD with its sign convention, and the quality flags.
 /// Why server-side and not only the browser's print: a PDF the clinic files must look the same whoever downloads it.
 /// </summary>
@@ -23,7 +25,7 @@ public static class ReportPdf
         ["D4"] = SKColor.Parse("#CC79A7"), ["D5"] = SKColor.Parse("#D55E00"), ["dorsum"] = SKColor.Parse("#555555"),
     };
 
-    public static void Write(Stream output, ReportFacts facts, IReadOnlyList<AnalysisView> hands)
+    public static void Write(Stream output, ReportFacts facts, IReadOnlyList<AnalysisView> hands, EightFingerSummary? eightFinger = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(facts);
@@ -51,6 +53,12 @@ public static class ReportPdf
         {
             page.Gap(10);
             page.Wrapped("No analysis result was received for this session.", bold);
+        }
+
+        if (eightFinger is not null)
+        {
+            page.Gap(10);
+            page.EightFinger(eightFinger);
         }
 
         foreach (var hand in hands)
@@ -216,6 +224,52 @@ public static class ReportPdf
             }
 
             y = bottom + 30;
+        }
+
+        /// <summary>The 8-finger headline, as on the page: versions, cautions, DDD, then mean ± SD (n) per metric with units.</summary>
+        public void EightFinger(EightFingerSummary summary)
+        {
+            Heading("8-finger summary (digits 2–5 of both hands)");
+            if (summary.Result is not { } result)
+            {
+                Wrapped(summary.NotComputedReason ?? "Not computed.", bold);
+                return;
+            }
+
+            Wrapped($"Mean over the fingertips D2–D5 of the left and right hands (thumbs left out), from the stored per-hand results: {summary.VersionsText}.", body);
+            foreach (var caution in summary.Cautions)
+            {
+                Wrapped("• " + caution, body);
+            }
+
+            LabelLine("8-finger DDD mean", $"{Format(result.EightFingerDddMeanCelsius, 2)} °C (dorsum − fingertip; positive = fingers colder)");
+            LabelLine("Fingers with DDD > 1 °C", $"{result.FingersWithDddAboveThreshold?.ToString(CultureInfo.InvariantCulture) ?? "—"} of 8");
+            Gap(4);
+            Need(14);
+            Canvas.DrawText("Metric (unit)", Margin, y + 9, bold, ink);
+            Canvas.DrawText("mean", Margin + 270, y + 9, SKTextAlign.Right, bold, ink);
+            Canvas.DrawText("SD", Margin + 340, y + 9, SKTextAlign.Right, bold, ink);
+            Canvas.DrawText("n of 8", Margin + 400, y + 9, SKTextAlign.Right, bold, ink);
+            y += 14;
+            foreach (var metric in MetricCatalog.RegionMetrics)
+            {
+                if (EightFingerSummary.SpreadName(metric.Field) is null)
+                {
+                    continue;
+                }
+
+                var spread = summary.Spread(metric.Field);
+                Need(11);
+                var unit = metric.Unit.Length > 0 ? $" ({metric.Unit})" : "";
+                Canvas.DrawText(metric.Label + unit, Margin, y + 8, body, ink);
+                Canvas.DrawText(metric.Format(spread?.Mean), Margin + 270, y + 8, SKTextAlign.Right, body, ink);
+                Canvas.DrawText(metric.Format(spread?.StandardDeviation), Margin + 340, y + 8, SKTextAlign.Right, body, ink);
+                Canvas.DrawText((spread?.Count ?? 0).ToString(CultureInfo.InvariantCulture), Margin + 400, y + 8, SKTextAlign.Right, body, ink);
+                y += 11;
+            }
+
+            Gap(4);
+            Wrapped("Definitions: the per-hand metric tables and docs/metrics.md §2–3; SD = sample standard deviation over the fingers; n = fingers with a value.", body);
         }
 
         public void MetricTable(AnalysisView hand)

@@ -2,15 +2,17 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using ThermoHand.Dashboard.Analysis;
 using ThermoHand.Dashboard.Security;
 using ThermoHand.Dashboard.Storage;
+using ThermoHand.Exports.Bilateral;
 
 namespace ThermoHand.Dashboard.Pages.Sessions;
 
 /// <summary>
 /// Downloads of one session, each audited as an export (who, which session, which format):
 /// <c>/sessions/{id}/report.pdf</c> (<see cref="ReportPdf"/>), <c>/sessions/{id}/export/report.json</c> (the stored
-/// session with every analysis result verbatim) and <c>/sessions/{id}/export/curves.csv</c> (<see cref="CurveCsv"/>).
+/// session with every analysis result verbatim and the 8-finger summary) and <c>/sessions/{id}/export/curves.csv</c> (<see cref="CurveCsv"/>).
 /// </summary>
 public static class SessionExports
 {
@@ -25,7 +27,7 @@ public static class SessionExports
         return endpoints;
     }
 
-    private static async Task<IResult> PdfAsync(string id, IClinicStore store, IReferenceCheckStore referenceChecks, AuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> PdfAsync(string id, IClinicStore store, IReferenceCheckStore referenceChecks, IAnalysisSelection selection, AuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var detail = await store.GetSessionAsync(id, cancellationToken);
         if (detail is null)
@@ -38,12 +40,13 @@ public static class SessionExports
         // The calibration and reference-check lines follow the facts, as the "Calibration and reference check" part of the page does.
         var facts = Facts(detail);
         var calibration = ReportCalibration.For(detail, await referenceChecks.GetReferenceChecksAsync(id, cancellationToken));
-        ReportPdf.Write(buffer, facts with { Lines = [.. facts.Lines, .. calibration.Lines()] }, hands);
+        var eightFinger = await SessionEightFinger.ForAsync(detail, selection, cancellationToken);
+        ReportPdf.Write(buffer, facts with { Lines = [.. facts.Lines, .. calibration.Lines()] }, hands, eightFinger);
         await audit.RecordAsync(user, AuditTrail.Export, "session", id, "pdf", cancellationToken);
         return TypedResults.File(buffer.ToArray(), "application/pdf", FileName(detail, "pdf"));
     }
 
-    private static async Task<IResult> JsonAsync(string id, IClinicStore store, IReferenceCheckStore referenceChecks, AuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<IResult> JsonAsync(string id, IClinicStore store, IReferenceCheckStore referenceChecks, IAnalysisSelection selection, AuditTrail audit, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var detail = await store.GetSessionAsync(id, cancellationToken);
         if (detail is null)
@@ -52,9 +55,10 @@ public static class SessionExports
         }
 
         var buffer = new MemoryStream();
+        var eightFinger = await SessionEightFinger.ForAsync(detail, selection, cancellationToken);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            WriteReport(writer, detail, await referenceChecks.GetReferenceChecksAsync(id, cancellationToken));
+            WriteReport(writer, detail, await referenceChecks.GetReferenceChecksAsync(id, cancellationToken), eightFinger);
         }
 
         await audit.RecordAsync(user, AuditTrail.Export, "session", id, "report.json", cancellationToken);
@@ -101,7 +105,7 @@ public static class SessionExports
         return $"thermohand-session-{safe}.{extension}";
     }
 
-    private static void WriteReport(Utf8JsonWriter writer, SessionDetail detail, IReadOnlyList<StoredReferenceCheck> checks)
+    private static void WriteReport(Utf8JsonWriter writer, SessionDetail detail, IReadOnlyList<StoredReferenceCheck> checks, EightFingerSummary eightFinger)
     {
         var s = detail.Summary;
         writer.WriteStartObject();
@@ -181,6 +185,52 @@ public static class SessionExports
         }
 
         writer.WriteEndArray();
+        WriteEightFinger(writer, eightFinger);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// "eight_finger": the 8-finger summary the report shows (docs/dashboard.md), with the analysis version and settings
+    /// hash of each hand; "averages" uses HandSummary's metric names and {mean, sd, cv, n}, as the analysis'
+    /// thermohand/analysis-bilateral/v1 "eight_finger" block does. computed = false comes with the reason.
+    /// </summary>
+    private static void WriteEightFinger(Utf8JsonWriter writer, EightFingerSummary summary)
+    {
+        writer.WriteStartObject("eight_finger");
+        writer.WriteBoolean("computed", summary.Result is not null);
+        writer.WriteString("reason", summary.NotComputedReason);
+        writer.WriteString("definition", "mean over the fingertips D2-D5 of both hands (thumbs excluded) of each metric, combined from the selected per-hand results (docs/metrics.md section 3)");
+        writer.WriteStartObject("versions");
+        writer.WriteString("left", summary.LeftVersion);
+        writer.WriteString("right", summary.RightVersion);
+        writer.WriteEndObject();
+        writer.WriteStartObject("settings_hashes");
+        writer.WriteString("left", summary.LeftSettingsHash);
+        writer.WriteString("right", summary.RightSettingsHash);
+        writer.WriteEndObject();
+        writer.WriteBoolean("settings_differ", summary.SettingsDiffer);
+        writer.WritePropertyName("settings_differences");
+        JsonSerializer.Serialize(writer, summary.SettingsDifferences);
+        writer.WritePropertyName("cautions");
+        JsonSerializer.Serialize(writer, summary.Cautions);
+        if (summary.Result is { } result)
+        {
+            WriteNumber(writer, "ddd_mean_c", result.EightFingerDddMeanCelsius);
+            WriteNumber(writer, "fingers_ddd_over_1c", result.FingersWithDddAboveThreshold);
+            writer.WriteStartObject("averages");
+            foreach (var spread in result.EightFingerAverages)
+            {
+                writer.WriteStartObject(spread.Name);
+                WriteNumber(writer, "mean", spread.Mean);
+                WriteNumber(writer, "sd", spread.StandardDeviation);
+                WriteNumber(writer, "cv", spread.CoefficientOfVariation);
+                writer.WriteNumber("n", spread.Count);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
     }
 
