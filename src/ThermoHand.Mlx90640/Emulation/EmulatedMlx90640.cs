@@ -317,6 +317,7 @@ public sealed class EmulatedMlx90640 : I2cDevice
             // Nobody read these; only the last two shape RAM (one per subpage), so skip the synthesis of the rest.
             var skipped = due - measurementsSinceOrigin - 2;
             Counts.CompletedMeasurements += (int)skipped;
+            Counts.LostUnread += (int)skipped;
             if (skipped % 2 == 1)
             {
                 nextSubpage ^= 1;
@@ -344,6 +345,13 @@ public sealed class EmulatedMlx90640 : I2cDevice
         }
 
         nextSubpage = 1 - subpage;
+        if (newData)
+        {
+            // The host has not read the previous measurement yet: with overwrite on it is replaced now, with overwrite
+            // off this one is dropped. Either way one measurement is lost because the host was late.
+            Counts.LostUnread++;
+        }
+
         if (newData && !overwriteEnabled)
         {
             // Status bit 4 = 0: RAM is protected until the host clears bit 3; this measurement is lost.

@@ -49,7 +49,7 @@ public sealed class I2cErrorFaultTests(ITestOutputHelper output)
         long read = atEnd.Ok - atStart.Ok;
         long failed = atEnd.Failed - atStart.Failed;
         long torn = atEnd.Torn - atStart.Torn;
-        output.WriteLine($"rate {rate:P0}: injected I/O errors {emulator.Counts.IoErrors} ({errorsAtOpen} while opening), measurements {measured}, read {read}, failed reads {failed}, torn reads {torn}, storage waits {counters.StorageWaits}");
+        output.WriteLine($"rate {rate:P0}: injected I/O errors {emulator.Counts.IoErrors} ({errorsAtOpen} while opening), measurements {measured}, read {read}, failed reads {failed}, torn reads {torn}, overwritten unread {atEnd.LostUnread - atStart.LostUnread}, storage waits {counters.StorageWaits}");
 
         // The faults really happened, and every one was counted by the driver (none swallowed, none fatal); the driver
         // tries a failed transfer again, so only a transfer failing all its attempts becomes a failed subpage read.
@@ -59,8 +59,11 @@ public sealed class I2cErrorFaultTests(ITestOutputHelper output)
         Assert.InRange(counters.ReadsFailed, 0, (emulator.Counts.IoErrors - errorsAtOpen) / driver.TransferAttempts);
 
         // Every completed measurement was read, or lost to a counted failed or torn read (each loses at most one
-        // measurement); 2 allow for a measurement in flight at each end of the window.
-        Assert.InRange(measured - read, 0, failed + torn + 2);
+        // measurement), or overwritten at the sensor because the reading thread was late (a loaded machine at ×20: a
+        // 0.1 s stall is 2 s of sensor time; the emulator counts these as a real sensor would show them); 2 allow for a
+        // measurement in flight at each end of the window.
+        long lateAtSensor = atEnd.LostUnread - atStart.LostUnread;
+        Assert.InRange(measured - read, 0, failed + torn + lateAtSensor + 2);
         Assert.Equal(0, counters.StorageWaits);
 
         // Nothing between acquisition and storage is lost: queued = taken, recorded = taken during the session.
@@ -74,12 +77,14 @@ public sealed class I2cErrorFaultTests(ITestOutputHelper output)
         Assert.Equal(RecordingEnding.ClosedNormally, info.Integrity.Ending);
         Assert.Equal(consumer.SubpagesTaken - consumer.SubpagesOutsideSession, info.SubpageCount);
         Assert.Equal(row.SubpagesRecorded, info.SubpageCount);
-        // 75 s at 2 Hz = 150 measurements. Before the driver retried single transfers, a read failing after it cleared
-        // the new-data flag lost that measurement: 1 % of transfers cost ~8 % of the measurements, 10 % cost 55–70 %
-        // (docs/reliability.md). With retries both keep nearly all; the lower bound allows for stalls of a loaded machine.
+        // Before the driver retried single transfers, a read failing after it cleared the new-data flag lost that
+        // measurement: 1 % of transfers cost ~8 % of the measurements, 10 % cost 55–70 % (docs/reliability.md). With
+        // retries at least 95 % of the measurements the reader was in time for are read, whatever the machine's load.
+        double kept = (double)read / Math.Max(1, measured - lateAtSensor);
+        output.WriteLine($"recorded {info.SubpageCount} subpages over {info.LastSubpageSeconds:0.0} s; read {kept:P1} of the measurements not overwritten at the sensor");
+        Assert.True(kept >= 0.95, $"only {kept:P1} of the measurements read");
         // The upper bound follows the session's own length (the auto-clinician's reactions can lengthen it on a loaded machine).
-        output.WriteLine($"recorded {info.SubpageCount} subpages over {info.LastSubpageSeconds:0.0} s");
-        Assert.InRange(info.SubpageCount, 120, (int)Math.Ceiling(2 * (info.LastSubpageSeconds!.Value + 1)));
+        Assert.InRange(info.SubpageCount, 60, (int)Math.Ceiling(2 * (info.LastSubpageSeconds!.Value + 1)));
         Assert.Equal(Assert.Single(closed!.Hands).FramesAssembled, worker.Outbox.Of(DeviceMessageKinds.Frame).Count());
 
         // The user sees the bus error rate even when retries hid it from the images: the status message carries the
@@ -101,6 +106,6 @@ public sealed class I2cErrorFaultTests(ITestOutputHelper output)
         }
     }
 
-    private static (long Measured, long Ok, long Failed, long Torn) Snapshot(EmulatedMlx90640 emulator, Mlx90640.Mlx90640 driver, WorkerHealth.SensorCounters counters) =>
-        (emulator.Counts.CompletedMeasurements, counters.ReadsOk, counters.ReadsFailed, driver.TornReadCount);
+    private static (long Measured, long Ok, long Failed, long Torn, long LostUnread) Snapshot(EmulatedMlx90640 emulator, Mlx90640.Mlx90640 driver, WorkerHealth.SensorCounters counters) =>
+        (emulator.Counts.CompletedMeasurements, counters.ReadsOk, counters.ReadsFailed, driver.TornReadCount, emulator.Counts.LostUnread);
 }

@@ -61,11 +61,12 @@ public sealed class PipelineEndToEndTests
         // whole is that plus the 5 s immersion and the auto-clinician's reactions, which a loaded machine (CI runs the
         // test projects in parallel) can delay — so the durations are checked, not the wall-clock sum.
         double At(string type) => info.Events.Single(e => e.Type == type).TimeSeconds;
-        // A timed phase never ends early; the protocol ticker may end it late by a tick or two on a loaded machine.
-        // (1e-9: a difference of two recorded times such as 75.30 − 35.30 is 39.999… in binary.)
-        Assert.InRange(At("baseline_start") - At("acclimatisation_start"), 20 - 1e-9, 21.5);
-        Assert.InRange(At("baseline_end") - At("baseline_start"), 10 - 1e-9, 11.5);
-        Assert.InRange(rewarmingEnd - At("challenge_end"), 40 - 1e-9, 41.5);
+        // A timed phase never ends early; the protocol ticker may end it late by a tick, and on a loaded CI machine a
+        // stall of 0.25 s of wall time is 5 s of session time at ×20. (Exact phase timing is tested on a fake clock in
+        // the protocol tests.) 1e-9: a difference of two recorded times such as 75.30 − 35.30 is 39.999… in binary.
+        Assert.InRange(At("baseline_start") - At("acclimatisation_start"), 20 - 1e-9, 25);
+        Assert.InRange(At("baseline_end") - At("baseline_start"), 10 - 1e-9, 15);
+        Assert.InRange(rewarmingEnd - At("challenge_end"), 40 - 1e-9, 45);
         // The whole is at least the preset's 75 s; how much more depends on the auto-clinician's reactions, which run on
         // wall time at ×20 — a 1 s stall of a loaded CI machine is 20 s of session time — so it has no upper bound here.
         Assert.True(rewarmingEnd >= 75 - 1e-9, $"rewarming_end at {rewarmingEnd} s");
@@ -96,7 +97,9 @@ public sealed class PipelineEndToEndTests
         // The simulated hands follow the protocol: out of view in the water, back after hands-out.
         double challengeStart = info.Events.Single(e => e.Type == "challenge_start").TimeSeconds;
         double challengeEnd = info.Events.Single(e => e.Type == "challenge_end").TimeSeconds;
-        Assert.InRange(challengeEnd - challengeStart, 4.5, 7); // 5 s, plus the auto-clinician's reaction on a loaded machine
+        // 5 s, plus the auto-clinician's reaction, which runs on wall time: a stall of a loaded CI machine stretches it
+        // (20.5 s seen in the clock-step test), and the simulated hands follow the events, so the checks below still hold.
+        Assert.InRange(challengeEnd - challengeStart, 4.5, 60);
         static double Hottest(JsonElement frame) => frame.GetProperty("temps").EnumerateArray().Where(t => t.ValueKind == JsonValueKind.Number).Max(t => t.GetDouble());
         double T(JsonElement frame) => frame.GetProperty("t_s").GetDouble();
         Assert.All(frames.Where(f => T(f) > challengeStart + 1.5 && T(f) < challengeEnd), f => Assert.True(Hottest(f) < 26, $"hand still in view at {T(f)} s: {Hottest(f):0.0} °C"));
