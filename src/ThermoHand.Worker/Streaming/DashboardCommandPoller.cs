@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
@@ -35,13 +34,7 @@ public sealed class DashboardCommandPoller : BackgroundService
         _settings = settings;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        _http = new HttpClient(handler ?? new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)),
-        }, disposeHandler: handler is null)
-        { Timeout = settings.RequestTimeout };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(DeviceAuthentication.Scheme, $"{settings.DeviceId}:{settings.Secret}");
+        _http = settings.CreateHttpClient(handler);
         _backoff = new UplinkBackoff(settings.RetryInitial, settings.RetryMax, random ?? Random.Shared);
     }
 

@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using ThermoHand.Streaming;
 using ThermoHand.Worker.Configuration;
 
 namespace ThermoHand.Worker.Streaming;
@@ -52,6 +54,23 @@ public sealed class DashboardUplinkSettings
             RetryMax = TimeSpan.FromSeconds(options.RetryMaxSeconds),
             CommandPoll = TimeSpan.FromSeconds(Math.Max(0.2, options.CommandPollSeconds)),
         };
+    }
+
+    /// <summary>
+    /// The HTTP client the uploader and the command poller talk to the dashboard with: the device credential in every
+    /// request, the request timeout, and a connection pool that re-resolves the dashboard's address now and then (a
+    /// clinic server may move) and fails fast on connect. A <paramref name="handler"/> given (tests) is not disposed.
+    /// </summary>
+    public HttpClient CreateHttpClient(HttpMessageHandler? handler = null)
+    {
+        var http = new HttpClient(handler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(Math.Min(10, RequestTimeout.TotalSeconds)),
+        }, disposeHandler: handler is null)
+        { Timeout = RequestTimeout };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(DeviceAuthentication.Scheme, $"{DeviceId}:{Secret}");
+        return http;
     }
 
     /// <summary>The URL of an API path, keeping any path prefix of <see cref="Url"/> (e.g. a reverse proxy's /thermohand).</summary>

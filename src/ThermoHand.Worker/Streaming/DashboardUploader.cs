@@ -74,14 +74,7 @@ public sealed class DashboardUploader : BackgroundService
         _settings = settings;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        _http = new HttpClient(handler ?? new SocketsHttpHandler
-        {
-            // Re-resolve the dashboard's address now and then (a clinic server may move), and fail fast on connect.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(Math.Min(10, settings.RequestTimeout.TotalSeconds)),
-        })
-        { Timeout = settings.RequestTimeout };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(DeviceAuthentication.Scheme, $"{settings.DeviceId}:{settings.Secret}");
+        _http = settings.CreateHttpClient(handler);
         _backoff = new UplinkBackoff(settings.RetryInitial, settings.RetryMax, random ?? Random.Shared);
         _url = settings.Url.ToString();
         _batchMaxMessages = settings.BatchMaxMessages;
