@@ -49,7 +49,8 @@ public sealed class FrameAgeHealthCheck(WorkerHealth health, PipelineClock clock
 /// Degraded when, since the previous check, more than Pipeline:MaximumI2cErrorRate of the I2C transfers failed (the
 /// driver tries a failed transfer again, so a bad bus may cost no image yet; the technician should still hear of it) or
 /// of the subpage reads failed (what sources without a bus, and a sensor that does not answer at all, report).
-/// <c>i2c_error_rate</c> is the larger of the two shares.
+/// <c>i2c_error_rate</c> is the larger of the two shares. A window of fewer than <see cref="MinimumTransfers"/>
+/// transfers is not judged on its transfer share; it is counted with the next check.
 /// </summary>
 public sealed class I2cErrorRateHealthCheck(WorkerHealth health, IOptions<WorkerOptions> options) : IHealthCheck
 {
@@ -58,6 +59,12 @@ public sealed class I2cErrorRateHealthCheck(WorkerHealth health, IOptions<Worker
     private long previousFailed;
     private long previousTransfers;
     private long previousTransfersFailed;
+
+    /// <summary>
+    /// Transfers a window needs before its error share counts: 2 failures in 29 transfers (a check right after another)
+    /// is 6.9 % by chance on a 1 % bus. A device polling every 2 ms makes thousands per 30-s check.
+    /// </summary>
+    public const long MinimumTransfers = 200;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -75,11 +82,16 @@ public sealed class I2cErrorRateHealthCheck(WorkerHealth health, IOptions<Worker
         lock (gate)
         {
             (dOk, dFailed, dTransfers, dTransfersFailed) = (ok - previousOk, failed - previousFailed, transfers - previousTransfers, transfersFailed - previousTransfersFailed);
-            (previousOk, previousFailed, previousTransfers, previousTransfersFailed) = (ok, failed, transfers, transfersFailed);
+            (previousOk, previousFailed) = (ok, failed);
+            if (dTransfers >= MinimumTransfers)
+            {
+                // A short window (two checks in quick succession) is not judged: it carries over into the next one.
+                (previousTransfers, previousTransfersFailed) = (transfers, transfersFailed);
+            }
         }
 
         double readRate = dOk + dFailed == 0 ? 0 : (double)dFailed / (dOk + dFailed);
-        double transferRate = dTransfers == 0 ? 0 : (double)dTransfersFailed / dTransfers;
+        double transferRate = dTransfers < MinimumTransfers ? 0 : (double)dTransfersFailed / dTransfers;
         double rate = Math.Max(readRate, transferRate);
         double limit = options.Value.Pipeline.MaximumI2cErrorRate;
         var data = new Dictionary<string, object>
@@ -88,8 +100,11 @@ public sealed class I2cErrorRateHealthCheck(WorkerHealth health, IOptions<Worker
             ["transfer_error_rate"] = Math.Round(transferRate, 4),
             ["read_failure_rate"] = Math.Round(readRate, 4),
         };
-        string text = dTransfers == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{readRate:P1} of subpage reads failed since the last check (limit {limit:P1})")
+        string carried = dTransfers is > 0 and < MinimumTransfers
+            ? string.Create(CultureInfo.InvariantCulture, $"; {dTransfers} I2C transfers are too few to judge, counted with the next check")
+            : string.Empty;
+        string text = dTransfers < MinimumTransfers
+            ? string.Create(CultureInfo.InvariantCulture, $"{readRate:P1} of subpage reads failed since the last check (limit {limit:P1}){carried}")
             : string.Create(CultureInfo.InvariantCulture, $"{transferRate:P1} of I2C transfers failed ({dTransfersFailed} of {dTransfers}, retried) and {readRate:P1} of subpage reads ({dFailed} of {dOk + dFailed}) since the last check (limit {limit:P1})");
         return Task.FromResult(rate > limit ? HealthCheckResult.Degraded(text + "; check the sensor wiring and the I2C clock", data: data) : HealthCheckResult.Healthy(text, data));
     }

@@ -73,6 +73,24 @@ public sealed class HealthCheckTests
     }
 
     [Fact]
+    public void A_window_of_few_transfers_is_not_judged_and_is_counted_with_the_next_check()
+    {
+        var health = new WorkerHealth(1);
+        var check = new I2cErrorRateHealthCheck(health, Defaults);
+        health.Sensor(0).ReadSucceeded();
+        health.Sensor(0).RecordBusTotals(transfers: 29, failed: 2); // 6.9 % by chance (seen on a 1 % bus in CI)
+        HealthCheckResult shortWindow = Run(check);
+        Assert.Equal(HealthStatus.Healthy, shortWindow.Status);
+        Assert.Contains("29 I2C transfers are too few to judge", shortWindow.Description);
+
+        health.Sensor(0).RecordBusTotals(transfers: 1029, failed: 12); // the next check sees all 1 029, 12 failed
+        HealthCheckResult next = Run(check);
+        Assert.Equal(HealthStatus.Healthy, next.Status);
+        Assert.Equal(12.0 / 1029, (double)next.Data["transfer_error_rate"], 4);
+        Assert.Contains("(12 of 1029, retried)", next.Description);
+    }
+
+    [Fact]
     public void Frame_age_is_unhealthy_when_a_sensor_falls_silent()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
