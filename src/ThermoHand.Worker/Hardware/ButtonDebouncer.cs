@@ -47,14 +47,26 @@ public sealed class ButtonDebouncer : IDisposable
     /// <summary>Feed every raw edge here (true = contact closed).</summary>
     public void OnRawLevel(bool pressed)
     {
+        Action? raise = null;
         lock (_gate)
         {
+            long now = _clock.GetTimestamp();
+            if (_rawPressed != _stablePressed && _clock.GetElapsedTime(_lastEdgeTimestamp, now) >= _window)
+            {
+                // The level before this edge held for a whole window, so it was a real press (or release) even though
+                // the settle timer has not run yet: on a loaded device a timer can be late by more than a short press.
+                _stablePressed = _rawPressed;
+                raise = _stablePressed ? Pressed : Released;
+            }
+
             _rawPressed = pressed;
-            _lastEdgeTimestamp = _clock.GetTimestamp();
+            _lastEdgeTimestamp = now;
 
             // Every edge restarts the settle time: the level is trusted only after a quiet window.
             _settleTimer.Change(_window, Timeout.InfiniteTimeSpan);
         }
+
+        raise?.Invoke();
     }
 
     private void Settle()
