@@ -95,29 +95,15 @@ public abstract class CalibrationStoreContract
 
 public sealed class SqliteCalibrationStoreTests : CalibrationStoreContract, IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("thermohand-calstore-").FullName;
+    private readonly SqliteStoreFolder sqlite = new("thermohand-calstore-");
 
-    protected override async Task<SqlClinicStore> NewStoreAsync()
-    {
-        var store = new SqliteClinicStore($"Data Source={Path.Combine(folder, Guid.NewGuid().ToString("N") + ".db")}", TimeProvider.System);
-        await store.InitializeAsync();
-        return store;
-    }
+    protected override Task<SqlClinicStore> NewStoreAsync() => sqlite.NewStoreAsync(TimeProvider.System);
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => sqlite.Dispose();
 }
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresCalibrationStoreTests(PostgresServer server) : CalibrationStoreContract, INeedsPostgres
 {
-    protected override async Task<SqlClinicStore> NewStoreAsync()
-    {
-        var store = new PostgresClinicStore(Npgsql.NpgsqlDataSource.Create(server.CreateDatabase()), TimeProvider.System);
-        await store.InitializeAsync();
-        return store;
-    }
+    protected override Task<SqlClinicStore> NewStoreAsync() => server.NewStoreAsync(TimeProvider.System);
 }

@@ -85,29 +85,15 @@ public abstract class ReferenceCheckStoreContract
 
 public sealed class SqliteReferenceCheckStoreTests : ReferenceCheckStoreContract, IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("thermohand-refcheck-").FullName;
+    private readonly SqliteStoreFolder sqlite = new("thermohand-refcheck-");
 
-    protected override async Task<SqlClinicStore> NewStoreAsync()
-    {
-        var store = new SqliteClinicStore($"Data Source={Path.Combine(folder, Guid.NewGuid().ToString("N") + ".db")}", TimeProvider.System);
-        await store.InitializeAsync();
-        return store;
-    }
+    protected override Task<SqlClinicStore> NewStoreAsync() => sqlite.NewStoreAsync(TimeProvider.System);
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => sqlite.Dispose();
 }
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresReferenceCheckStoreTests(PostgresServer server) : ReferenceCheckStoreContract, INeedsPostgres
 {
-    protected override async Task<SqlClinicStore> NewStoreAsync()
-    {
-        var store = new PostgresClinicStore(Npgsql.NpgsqlDataSource.Create(server.CreateDatabase()), TimeProvider.System);
-        await store.InitializeAsync();
-        return store;
-    }
+    protected override Task<SqlClinicStore> NewStoreAsync() => server.NewStoreAsync(TimeProvider.System);
 }

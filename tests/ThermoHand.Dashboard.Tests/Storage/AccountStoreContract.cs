@@ -118,29 +118,15 @@ public abstract class AccountStoreContract
 
 public sealed class SqliteAccountStoreTests : AccountStoreContract, IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("thermohand-accounts-").FullName;
+    private readonly SqliteStoreFolder sqlite = new("thermohand-accounts-");
 
-    protected override async Task<SqlClinicStore> NewStoreAsync()
-    {
-        var store = new SqliteClinicStore($"Data Source={Path.Combine(folder, Guid.NewGuid() + ".db")}", Clock);
-        await store.InitializeAsync();
-        return store;
-    }
+    protected override Task<SqlClinicStore> NewStoreAsync() => sqlite.NewStoreAsync(Clock);
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => sqlite.Dispose();
 }
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresAccountStoreTests(PostgresServer server) : AccountStoreContract, INeedsPostgres
 {
-    protected override async Task<SqlClinicStore> NewStoreAsync()
-    {
-        var store = new PostgresClinicStore(Npgsql.NpgsqlDataSource.Create(server.CreateDatabase()), Clock);
-        await store.InitializeAsync();
-        return store;
-    }
+    protected override Task<SqlClinicStore> NewStoreAsync() => server.NewStoreAsync(Clock);
 }
